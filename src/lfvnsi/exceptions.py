@@ -1,0 +1,31 @@
+"""Exceptions raised for malformed input.
+
+Physical viability of a point (a point excluded by a bound, say) is never an exception; it is a
+boolean column of the results. These classes are for input the tool cannot evaluate at all.
+"""
+
+from __future__ import annotations
+
+__all__ = ["LfvnsiError", "ParameterError", "ConfigError", "HierarchyError"]
+
+
+class LfvnsiError(ValueError):
+    """Base class of every input error raised by lfvnsi; its message is one line."""
+
+
+class ParameterError(LfvnsiError):
+    """A parameter has an unknown name, a wrong type or a value outside its allowed range."""
+
+    def __init__(self, name: str, value: object, allowed: str) -> None:
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"parameter {name!r} = {value!r} is not allowed: {allowed}")
+
+
+class ConfigError(LfvnsiError):
+    """A configuration file or a --set override cannot be read."""
+
+
+class HierarchyError(ParameterError):
+    """A lepton-number-violating mu term is not far below the heavy masses (inverse seesaw fails)."""

@@ -1,0 +1,272 @@
+"""Lagrangian parameters of the model, validated and broadcast to one batch shape.
+
+Names are those of DESIGN.md ("Parameter names"); masses are in GeV. Every numeric field is a
+float64 array and all of them share one shape, so a single point is a batch of shape ().
+
+References: DESIGN.md "The public contract"; REFERENCE.md sections 1-2 (what each entry is).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from lfvnsi.exceptions import ParameterError
+
+__all__ = ["Parameters", "PARAMETER_TABLE", "FLAVOURS", "VERSIONS", "TEXTURES", "MATTER_SCHEMES"]
+
+FLAVOURS = ("e", "mu", "tau")
+VERSIONS = ("lnv", "lnc")
+TEXTURES = ("paper", "consistent", "effective")
+MATTER_SCHEMES = ("gauged", "kinetic")
+
+_PERTURBATIVE = math.sqrt(4.0 * math.pi)
+
+
+@dataclass(frozen=True)
+class _Range:
+    """Allowed interval of a numeric parameter: lower/upper bound, each open or closed."""
+
+    unit: str
+    meaning: str
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    symmetric: bool = False  # the bound applies to |value|
+
+    def admits(self, x: np.ndarray) -> np.ndarray:
+        y = np.abs(x) if self.symmetric else x
+        ok = np.isfinite(y)
+        ok &= (y > self.low) if self.low_open else (y >= self.low)
+        ok &= (y < self.high) if self.high_open else (y <= self.high)
+        return ok
+
+    def describe(self) -> str:
+        var = "|x|" if self.symmetric else "x"
+        left = "" if self.low == -math.inf else f"{self.low:g} {'<' if self.low_open else '<='} "
+        right = "" if self.high == math.inf else f" {'<' if self.high_open else '<='} {self.high:g}"
+        if not left and not right:
+            return "any finite real number"
+        return f"{left}{var}{right}"
+
+
+_MASS = "GeV"
+# The single source of truth for numeric parameters: unit, meaning, allowed range.
+PARAMETER_TABLE: dict[str, _Range] = {
+    "g_psi": _Range("", "U(1)' gauge coupling times the psi charge (Eq. 9)", 0.0, _PERTURBATIVE,
+                    low_open=True),
+    "m_zprime": _Range(_MASS, "Z' mass", 0.0, low_open=True),
+    "mt_alpha": _Range(_MASS, "lambda_alpha v/sqrt2: nu_alpha -- (N~_1R)^c entry (Eq. 10)", 0.0),
+    "mt_beta": _Range(_MASS, "lambda_beta v/sqrt2: nu_beta -- (N~_2R)^c entry (Eq. 10)", 0.0),
+    "M1": _Range(_MASS, "Dirac mass N~_1L -- (N~_1R)^c (Eq. 10)", 0.0, low_open=True),
+    "M2": _Range(_MASS, "Dirac mass N~_2L -- (N~_2R)^c (Eq. 10)", 0.0, low_open=True),
+    "m1": _Range(_MASS, "Y1 v_phi: psi_R(N1) -- (N~_1R)^c, the paper's Yukawa (Eq. 13)"),
+    "m2": _Range(_MASS, "Y2 v_phi: psi_R(N2) -- (N~_2R)^c, the paper's Yukawa (Eq. 13)"),
+    "mp1": _Range(_MASS, "Y'1 v_phi: psi_L(N1) -- N~_1L, lnc only (REFERENCE R.2.4)"),
+    "mp2": _Range(_MASS, "Y'2 v_phi: psi_L(N2) -- N~_2L, lnc only (REFERENCE R.2.4)"),
+    "M_N": _Range(_MASS, "psi mass: Majorana (lnv, Eq. 7) or Dirac (lnc, Eq. 17)", 0.0,
+                  low_open=True),
+    "mu_L1": _Range(_MASS, "(N~_1L, N~_1L) matrix entry (= 2 mu_1L of Eq. 11)"),
+    "mu_L2": _Range(_MASS, "(N~_2L, N~_2L) matrix entry (= 2 mu_2L of Eq. 11)"),
+    "mu_R1": _Range(_MASS, "((N~_1R)^c, (N~_1R)^c) matrix entry (= 2 mu_1R of Eq. 11)"),
+    "mu_R2": _Range(_MASS, "((N~_2R)^c, (N~_2R)^c) matrix entry (= 2 mu_2R of Eq. 11)"),
+    "mu_21": _Range(_MASS, "(N~_1L, N~_2L) entry, Z2-breaking (mu_21L of Eq. 12)"),
+    "mu_21R": _Range(_MASS, "((N~_1R)^c, (N~_2R)^c) entry, Z2-breaking (mu_21R of Eq. 12)"),
+    "sin_alpha": _Range("", "psi content of the light nu_alpha; texture effective only (Eq. 15)",
+                        0.0, 1.0, high_open=True),
+    "sin_beta": _Range("", "psi content of the light nu_beta; texture effective only (Eq. 15)",
+                       0.0, 1.0, high_open=True),
+    "g_B": _Range("", "gauged U(1)' = B - sum a_l L_l coupling (g_q = g_B/3)", 0.0, _PERTURBATIVE,
+                  symmetric=True),
+    "a_e": _Range("", "L_e coefficient in B - sum a_l L_l"),
+    "a_mu": _Range("", "L_mu coefficient in B - sum a_l L_l"),
+    "a_tau": _Range("", "L_tau coefficient in B - sum a_l L_l"),
+    "kinetic_mixing": _Range("", "standard epsilon of -(eps/2) Z'_{mu nu} B^{mu nu} (REFERENCE F5)",
+                             0.0, 1.0, high_open=True, symmetric=True),
+}
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "version": VERSIONS,
+    "texture": TEXTURES,
+    "alpha": FLAVOURS,
+    "beta": FLAVOURS,
+    "matter": MATTER_SCHEMES,
+}
+
+
+def _array(name: str, value: Any) -> np.ndarray:
+    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+        raise ParameterError(name, value, "must be a real number (or an array of them)")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(name, value, "must be a real number (or an array of them)") from None
+    return arr
+
+
+def _first_bad(arr: np.ndarray, ok: np.ndarray) -> tuple[float, str]:
+    idx = np.argwhere(~ok)[0] if arr.ndim else ()
+    where = f" (at index {tuple(int(i) for i in idx)})" if arr.ndim else ""
+    return float(arr[tuple(idx)]), where
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """One batch of model points (a single point is a batch of shape ``()``).
+
+    String fields select the model; numeric fields are float64 arrays broadcast to one shape.
+    Masses in GeV. See ``PARAMETER_TABLE`` (and the README) for meanings and allowed ranges.
+
+    References: DESIGN.md "Parameter names"; paper Eqs. 7-17; REFERENCE.md R.2.4 for ``mp1, mp2``.
+    """
+
+    version: str = "lnc"
+    texture: str = "consistent"
+    alpha: str = "e"
+    beta: str = "mu"
+    matter: str = "gauged"
+    g_psi: Any = 0.1
+    m_zprime: Any = 0.2
+    mt_alpha: Any = 0.0
+    mt_beta: Any = 0.0
+    M1: Any = 1.0
+    M2: Any = 1.0
+    m1: Any = 0.0
+    m2: Any = 0.0
+    mp1: Any = 0.0
+    mp2: Any = 0.0
+    M_N: Any = 1.0
+    mu_L1: Any = 0.0
+    mu_L2: Any = 0.0
+    mu_R1: Any = 0.0
+    mu_R2: Any = 0.0
+    mu_21: Any = 0.0
+    mu_21R: Any = 0.0
+    sin_alpha: Any = 0.0
+    sin_beta: Any = 0.0
+    g_B: Any = 0.0
+    a_e: Any = 0.0
+    a_mu: Any = 0.0
+    a_tau: Any = 0.0
+    kinetic_mixing: Any = 0.0
+    shape: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, choices in _CHOICES.items():
+            value = getattr(self, name)
+            if not isinstance(value, str) or value not in choices:
+                raise ParameterError(name, value, f"must be one of {', '.join(choices)}")
+        if self.alpha == self.beta:
+            raise ParameterError("beta", self.beta, f"must differ from alpha = {self.alpha!r}")
+        arrays = {name: _array(name, getattr(self, name)) for name in PARAMETER_TABLE}
+        try:
+            shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+        except ValueError:
+            shapes = ", ".join(f"{k}{a.shape}" for k, a in arrays.items() if a.shape)
+            raise ParameterError("shape", shapes, "array parameters must broadcast together") from None
+        for name, arr in arrays.items():
+            rng = PARAMETER_TABLE[name]
+            ok = rng.admits(arr)
+            if not np.all(ok):
+                bad, where = _first_bad(arr, ok)
+                unit = f" {rng.unit}" if rng.unit else ""
+                raise ParameterError(name, bad, f"allowed range is {rng.describe()}{unit}{where}")
+            full = np.array(np.broadcast_to(arr, shape), dtype=np.float64)
+            full.flags.writeable = False
+            object.__setattr__(self, name, full)
+        object.__setattr__(self, "shape", tuple(shape))
+        self._check_texture()
+
+    def _check_texture(self) -> None:
+        tex, ver = self.texture, self.version
+        if tex in ("consistent", "effective") and ver != "lnc":
+            raise ParameterError(
+                "texture", tex,
+                "needs version 'lnc': with Majorana psi (lnv) no texture gives massless light "
+                "neutrinos a psi admixture (REFERENCE F1, TEXTURES.md); use texture 'paper'")
+        must_vanish: list[tuple[str, str]] = []
+        if tex == "paper":
+            must_vanish += [(n, "texture 'paper' has only the psi_R Yukawa m1, m2")
+                            for n in ("mp1", "mp2")]
+        if tex == "effective":
+            must_vanish += [(n, "texture 'effective' derives the psi_L Yukawa from sin_alpha, "
+                                "sin_beta (with m1 = m2 = 0)") for n in ("mp1", "mp2", "m1", "m2")]
+            for sin, mt in (("sin_alpha", "mt_alpha"), ("sin_beta", "mt_beta")):
+                if not np.all(getattr(self, sin) > 0):
+                    bad, where = _first_bad(getattr(self, sin), getattr(self, sin) > 0)
+                    raise ParameterError(sin, bad, f"texture 'effective' needs 0 < x < 1{where}")
+                if not np.all(getattr(self, mt) > 0):
+                    bad, where = _first_bad(getattr(self, mt), getattr(self, mt) > 0)
+                    raise ParameterError(
+                        mt, bad, f"texture 'effective' needs x > 0 GeV (no active-sterile "
+                                 f"mixing otherwise){where}")
+        else:
+            must_vanish += [(n, "only texture 'effective' takes the mixing angles as input")
+                            for n in ("sin_alpha", "sin_beta")]
+        for name, why in must_vanish:
+            arr = getattr(self, name)
+            if np.any(arr != 0):
+                bad, where = _first_bad(arr, arr == 0)
+                raise ParameterError(name, bad, f"must be 0: {why}{where}")
+
+    # -- construction helpers -------------------------------------------------------------
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """All parameter names, in the order of DESIGN.md."""
+        return tuple(f.name for f in fields(cls) if f.init)
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], base: Parameters | None = None) -> Parameters:
+        """Build from a name -> value mapping; unknown names are an error naming the culprit.
+
+        With ``base`` given, the mapping overrides the fields of ``base``.
+        """
+        known = cls.names()
+        for name in values:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ParameterError(name, values[name], f"unknown parameter{hint}; known: "
+                                     + ", ".join(known))
+        if base is None:
+            return cls(**dict(values))
+        return base.replace(**dict(values))
+
+    @classmethod
+    def benchmark(cls) -> Parameters:
+        """The built-in benchmark point (``data/benchmark.toml``): lnc, consistent, e-mu."""
+        text = resources.files("lfvnsi.data").joinpath("benchmark.toml").read_text("utf-8")
+        return cls.from_mapping(tomllib.loads(text)["parameters"])
+
+    def replace(self, **changes: Any) -> Parameters:
+        """A copy with some fields changed (validated again)."""
+        current = {name: getattr(self, name) for name in self.names()}
+        current.update(changes)
+        return replace(self, **current)
+
+    @property
+    def size(self) -> int:
+        """Number of points in the batch."""
+        return math.prod(self.shape)
+
+    @property
+    def spectator(self) -> str:
+        """The third flavour gamma, neither alpha nor beta."""
+        return next(f for f in FLAVOURS if f not in (self.alpha, self.beta))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python view: strings, floats for a single point, nested lists for a batch."""
+        out: dict[str, Any] = {}
+        for name in self.names():
+            value = getattr(self, name)
+            out[name] = value.tolist() if isinstance(value, np.ndarray) else value
+        return out

@@ -1,0 +1,180 @@
+"""The neutral-lepton spectrum of a batch of points: masses, mixing and active-sterile angles.
+
+References: REFERENCE.md sections 1 (Takagi convention), 2.6-2.9, 3 (definitions of the angles),
+4.6 (light projector).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from lfvnsi.exceptions import HierarchyError, LfvnsiError
+from lfvnsi.model.parameters import FLAVOURS, Parameters
+from lfvnsi.model.textures import MassMatrix, mass_matrix
+from lfvnsi.spectrum.frames import N_LIGHT, Frame, frame
+from lfvnsi.spectrum.seesaw import block_diagonalise
+
+__all__ = ["Spectrum", "compute_spectrum", "diagonalise", "MU_RATIO_MAX", "GEV_TO_EV"]
+
+#: Largest |mu entry| / (lightest heavy mass at mu = 0) accepted: the inverse seesaw needs mu << M.
+MU_RATIO_MAX = 1e-3
+GEV_TO_EV = 1e9  # an SI prefix, not a physical constant
+
+_MU_NAMES = ("mu_L1", "mu_L2", "mu_R1", "mu_R2", "mu_21", "mu_21R")
+
+
+@dataclass(frozen=True)
+class Spectrum:
+    """Masses and mixing of the neutral leptons of a batch of points.
+
+    Attributes
+    ----------
+    masses : (..., n) GeV, non-negative; the three light states first, each group ascending.
+    mixing : (..., n, n) unitary U with n_field = U chi_mass and U^T M U = diag(masses).
+    basis : labels of the field (row) index of ``mixing``.
+    version : ``"lnv"`` or ``"lnc"``.
+    flavours : indices (alpha, beta) of the flavours that mix with sector 1 and 2.
+    """
+
+    masses: np.ndarray
+    mixing: np.ndarray
+    basis: tuple[str, ...]
+    version: str
+    flavours: tuple[int, int] = (0, 1)
+
+    @property
+    def light(self) -> slice:
+        """Index set of the three light states."""
+        return slice(0, N_LIGHT)
+
+    @property
+    def heavy(self) -> slice:
+        """Index set of the heavy states (all but the three light ones)."""
+        return slice(N_LIGHT, len(self.basis))
+
+    @property
+    def light_masses(self) -> np.ndarray:
+        """(..., 3) light-neutrino masses in GeV, ascending."""
+        return self.masses[..., self.light]
+
+    @property
+    def heavy_masses(self) -> np.ndarray:
+        """(..., n-3) heavy masses in GeV, ascending."""
+        return self.masses[..., self.heavy]
+
+    @property
+    def light_masses_eV(self) -> np.ndarray:
+        """(..., 3) light-neutrino masses in eV."""
+        return self.light_masses * GEV_TO_EV
+
+    @cached_property
+    def light_projector(self) -> np.ndarray:
+        """(..., n, n) projector U_l U_l^dagger onto the light subspace (basis independent)."""
+        U_l = self.mixing[..., :, self.light]
+        return U_l @ np.conj(np.swapaxes(U_l, -1, -2))
+
+    @property
+    def active_light(self) -> np.ndarray:
+        """(..., 3, 3) the flavour x light block N of the mixing (the non-unitary 'PMNS')."""
+        return self.mixing[..., :3, self.light]
+
+    @property
+    def non_unitarity(self) -> np.ndarray:
+        """(..., 3, 3) 1 - N N^dagger (REFERENCE section 4.6): eta = (1 - N N^dagger)/2."""
+        P = self.light_projector[..., :3, :3]
+        return np.eye(3) - P
+
+    def _content(self, field: int, flavour: int) -> np.ndarray:
+        """|<field| l_flavour>| with l the normalised light state of that flavour, P nu/|P nu|."""
+        P = self.light_projector
+        return np.abs(P[..., field, flavour]) / np.sqrt(P[..., flavour, flavour].real)
+
+    def _psi_field(self, sector: int) -> int:
+        return self.basis.index(("N1^c", "N2^c")[sector] if self.version == "lnv"
+                                else ("N1_R^c", "N2_R^c")[sector])
+
+    @property
+    def sin_alpha(self) -> np.ndarray:
+        """psi content (N_1^c or (N_1R)^c) of the light nu_alpha (paper below Eq. 14)."""
+        return self._content(self._psi_field(0), self.flavours[0])
+
+    @property
+    def sin_beta(self) -> np.ndarray:
+        """psi content (N_2^c or (N_2R)^c) of the light nu_beta (paper below Eq. 14)."""
+        return self._content(self._psi_field(1), self.flavours[1])
+
+    @property
+    def sin_alpha_prime(self) -> np.ndarray:
+        """N~_1L content of the light nu_alpha (paper below Eq. 14)."""
+        return self._content(self.basis.index("Nt1_L"), self.flavours[0])
+
+    @property
+    def sin_beta_prime(self) -> np.ndarray:
+        """N~_2L content of the light nu_beta (paper below Eq. 14)."""
+        return self._content(self.basis.index("Nt2_L"), self.flavours[1])
+
+    @property
+    def active_heavy_mixing_squared(self) -> np.ndarray:
+        """(..., 3) Theta^2_f = sum over heavy k of |U_{nu_f k}|^2 (REFERENCE section 3)."""
+        U = self.mixing[..., :3, self.heavy]
+        return np.sum(np.abs(U) ** 2, axis=-1)
+
+
+def _check_frame(mm: MassMatrix, fr: Frame) -> None:
+    if mm.sectors is None:
+        M0 = mm.conserving
+        null = np.swapaxes(fr.W[..., :, :N_LIGHT], -1, -2) @ M0 @ fr.W[..., :, :N_LIGHT]
+        scale = np.max(np.abs(fr.w), axis=-1)
+        if np.any(np.max(np.abs(null), axis=(-1, -2)) > 1e-9 * scale):
+            raise LfvnsiError("the lepton-number-conserving part of this texture does not leave "
+                              "three massless states (an inverse-seesaw texture must)")
+    if np.any(np.min(np.abs(fr.w), axis=-1) == 0):
+        raise LfvnsiError("the mu = 0 mass matrix has more than three massless states: "
+                          "some heavy state is massless (check M1, M2, M_N)")
+
+
+def diagonalise(mm: MassMatrix, flavours: tuple[int, int] = (0, 1)) -> Spectrum:
+    """Spectrum of a (built-in or user) mass matrix.
+
+    Raises ``HierarchyError`` when a mu entry exceeds ``MU_RATIO_MAX`` times the lightest heavy
+    mass at mu = 0 (the inverse-seesaw split into light and heavy states then fails).
+    """
+    fr = frame(mm)
+    _check_frame(mm, fr)
+    lightest = np.min(np.abs(fr.w), axis=-1)
+    biggest = np.max(np.abs(mm.breaking), axis=(-1, -2))
+    if np.any(biggest > MU_RATIO_MAX * lightest):
+        i = np.argmax(biggest / lightest)
+        raise HierarchyError("mu", float(np.ravel(biggest)[i]),
+                             f"mu entries must satisfy |mu| <= {MU_RATIO_MAX:g} x lightest heavy "
+                             f"mass = {MU_RATIO_MAX * float(np.ravel(lightest)[i]):.3g} GeV")
+    masses, U = block_diagonalise(fr, mm.breaking)
+    return Spectrum(masses, U, mm.basis, mm.version, flavours)
+
+
+def compute_spectrum(params: Parameters) -> Spectrum:
+    """Spectrum of a batch of parameter points (texture from ``params.texture``).
+
+    References: REFERENCE.md sections 2-3; DESIGN.md "Textures".
+    """
+    mm = mass_matrix(params)
+    fr = frame(mm)
+    _check_frame(mm, fr)
+    lightest = np.min(np.abs(fr.w), axis=-1)
+    for name in _MU_NAMES:
+        value = getattr(params, name)
+        bad = np.abs(value) > MU_RATIO_MAX * lightest
+        if np.any(bad):
+            i = np.argwhere(bad)[0] if bad.ndim else ()
+            bound = MU_RATIO_MAX * float(np.asarray(lightest)[tuple(i)])
+            where = f" (at index {tuple(int(j) for j in i)})" if bad.ndim else ""
+            raise HierarchyError(name, float(value[tuple(i)]),
+                                 f"allowed range is |x| <= {bound:.3g} GeV = {MU_RATIO_MAX:g} x the "
+                                 f"lightest heavy mass at mu = 0 (the inverse seesaw needs mu << M)"
+                                 f"{where}")
+    masses, U = block_diagonalise(fr, mm.breaking)
+    flavours = (FLAVOURS.index(params.alpha), FLAVOURS.index(params.beta))
+    return Spectrum(masses, U, mm.basis, mm.version, flavours)
