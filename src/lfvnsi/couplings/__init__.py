@@ -14,7 +14,7 @@ import numpy as np
 from lfvnsi.model.parameters import Parameters
 from lfvnsi.model.textures import MassMatrix, basis_labels
 from lfvnsi.model.textures import _charges as charge_matrix
-from lfvnsi.spectrum.spectrum import Spectrum
+from lfvnsi.spectrum.spectrum import CHUNK, Spectrum
 
 __all__ = ["Couplings", "compute_couplings", "couplings_of", "charge_matrix"]
 
@@ -45,10 +45,22 @@ class Couplings:
         References: REFERENCE.md R.1.1.
         """
         c = self._charged
-        U_c = self.spectrum.mixing[..., c, :]
         Q_c = self.charges[np.ix_(c, c)]
-        G = np.conj(np.swapaxes(U_c, -1, -2)) @ Q_c @ U_c
-        return self.g_psi[..., None, None] * G
+        s = self.spectrum
+        n = s.masses.shape[-1]
+        vectors = s.vectors.reshape((-1, n, n))
+        phases = s.phases.reshape((-1, n))
+        g_psi = np.broadcast_to(self.g_psi, s.masses.shape[:-1]).reshape(-1)
+        out = np.empty((len(phases), n, n), dtype=complex)
+        for start in range(0, len(out), CHUNK):  # chunks keep the temporaries in cache
+            part = slice(start, start + CHUNK)
+            V_c = vectors[part, c, :]
+            # G = diag(theta^*) V^dagger Q V diag(theta): the product stays real for real vectors.
+            G = np.conj(np.swapaxes(V_c, -1, -2)) @ Q_c @ V_c
+            theta = phases[part]
+            out[part] = G * (g_psi[part, None, None] * np.conj(theta)[:, :, None]
+                             * theta[:, None, :])
+        return out.reshape(s.masses.shape[:-1] + (n, n))
 
     @cached_property
     def g_nu(self) -> np.ndarray:
@@ -59,8 +71,7 @@ class Couplings:
         light projector, so it is invariant under rotations inside degenerate light subspaces.
         """
         c = self._charged
-        P = self.spectrum.light_projector
-        K = P[..., c, :3]  # (charged fields) x (flavours)
+        K = self.spectrum.projector_block(c, [0, 1, 2])  # (charged fields) x (flavours)
         Q_c = self.charges[np.ix_(c, c)]
         g = np.conj(np.swapaxes(K, -1, -2)) @ Q_c @ K
         return self.g_psi[..., None, None] * g

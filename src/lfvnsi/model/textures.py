@@ -124,6 +124,10 @@ def general_mass_matrix(
     -------
     MassMatrix with ``sectors=None``: the diagonaliser finds the null space numerically.
     """
+    for name, sym in (("M_psi", M_psi if version == "lnv" else None), ("mu_L", mu_L),
+                      ("mu_R", mu_R)):
+        if sym is not None and not np.array_equal(np.asarray(sym), np.swapaxes(sym, -1, -2)):
+            raise ValueError(f"{name} must be a symmetric 2x2 matrix")
     arrays = [np.asarray(a) for a in (yukawa, M, m, M_psi) if a is not None]
     for extra in (mp, mu_L, mu_R):
         if extra is not None:
@@ -164,9 +168,6 @@ def general_mass_matrix(
         for i in range(2):
             for j in range(2):
                 brk[..., idx[i], idx[j]] = mu_b[..., i, j]
-    if not (np.allclose(cons, np.swapaxes(cons, -1, -2)) and
-            np.allclose(brk, np.swapaxes(brk, -1, -2))):
-        raise ValueError("M_psi (lnv), mu_L and mu_R must be symmetric")
     return MassMatrix(version, cons, brk, basis_labels(version), _charges(version))
 
 

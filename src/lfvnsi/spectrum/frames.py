@@ -34,6 +34,7 @@ class Frame:
 
     W: np.ndarray
     w: np.ndarray
+    groups: tuple[slice, slice] | None = None  # heavy columns (after the light 3) of each sector
 
 
 def _lnv_sector(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -103,24 +104,34 @@ def _lnc_sector(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _sector_frame(mm: MassMatrix) -> Frame:
+    """Block-diagonal frame of a Z2-symmetric texture, one analytic block per sector.
+
+    Built with the sectors stored contiguously (light columns: sector 1, sector 2, spectator),
+    then the rows are permuted once to the public field order.
+    """
     assert mm.sectors is not None and mm.spectator is not None
     M0 = mm.conserving
     n = mm.size
-    shape = M0.shape[:-2]
     kernel = _lnv_sector if mm.version == "lnv" else _lnc_sector
-    W = np.zeros(shape + (n, n))
-    heavies = []
-    col = N_LIGHT
-    for light, idx in enumerate(mm.sectors):
-        ix = np.array(idx)
-        Ws, ws = kernel(M0[..., ix[:, None], ix[None, :]])
-        W[..., ix, light] = Ws[..., :, 0]
-        h = ws.shape[-1]
-        W[..., ix[:, None], np.arange(col, col + h)[None, :]] = Ws[..., :, 1:]
-        heavies.append(ws)
-        col += h
-    W[..., mm.spectator, 2] = 1.0
-    return Frame(W, np.concatenate(heavies, axis=-1))
+    blocks = []
+    for idx in mm.sectors:
+        sub = np.stack([np.stack([M0[..., i, j] for j in idx], -1) for i in idx], -2)
+        blocks.append(kernel(sub))
+    (W1, w1), (W2, w2) = blocks
+    d1, d2 = W1.shape[-1], W2.shape[-1]
+    h1, h2 = d1 - 1, d2 - 1
+    Wc = np.zeros(M0.shape[:-2] + (n, n))
+    # rows: sector 1 fields, sector 2 fields, spectator; columns: 3 light, heavy 1, heavy 2
+    Wc[..., :d1, 0] = W1[..., :, 0]
+    Wc[..., d1:d1 + d2, 1] = W2[..., :, 0]
+    Wc[..., n - 1, 2] = 1.0
+    Wc[..., :d1, N_LIGHT:N_LIGHT + h1] = W1[..., :, 1:]
+    Wc[..., d1:d1 + d2, N_LIGHT + h1:] = W2[..., :, 1:]
+    order = np.array(mm.sectors[0] + mm.sectors[1] + (mm.spectator,))
+    W = np.empty_like(Wc)
+    W[..., order, :] = Wc
+    groups = (slice(0, h1), slice(h1, h1 + h2))
+    return Frame(W, np.concatenate([w1, w2], axis=-1), groups)
 
 
 def _numerical_frame(mm: MassMatrix) -> Frame:

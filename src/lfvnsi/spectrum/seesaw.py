@@ -31,65 +31,119 @@ from lfvnsi.spectrum.takagi import takagi, takagi_real
 __all__ = ["block_diagonalise"]
 
 _MAX_ITERATIONS = 40
+_EPS = np.finfo(float).eps
 
 
 def _T(x: np.ndarray) -> np.ndarray:
     return np.swapaxes(x, -1, -2)
 
 
-def _inv_sqrt_1p(X: np.ndarray) -> np.ndarray:
-    """(1 + X)^(-1/2) for a small Hermitian X (||X|| <= 1e-6 here: the series is exact)."""
-    eye = np.eye(X.shape[-1])
-    X2 = X @ X
-    return eye - 0.5 * X + 0.375 * X2 - 0.3125 * (X2 @ X) + 0.2734375 * (X2 @ X2)
+def _inv_sqrt_1p(X: np.ndarray) -> np.ndarray | None:
+    """(1 + X)^(-1/2) for a small Hermitian X (||X|| <= 1e-6 here), or None when it is 1.
+
+    The binomial series is summed only as far as its terms exceed 1e-17 (so it is exact to
+    working precision); typically X ~ (mu/M)^2 ~ 1e-18 and the result is the identity.
+    """
+    size = float(np.max(np.abs(X), initial=0.0)) * X.shape[-1]
+    if size < 1e-15:  # 1 - X/2 equals 1 to 5e-16: below double resolution of a unit vector
+        return None
+    coefficients = (-0.5, 0.375, -0.3125, 0.2734375, -0.24609375)
+    out = np.eye(X.shape[-1]) + coefficients[0] * X
+    power = X
+    for k, c in enumerate(coefficients[1:], start=2):
+        if size**k < 1e-16:
+            break
+        power = power @ X
+        out = out + c * power
+    return out
 
 
-def _factorise(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Takagi of a (well-scaled) block: masses ascending and unitary columns."""
+def _apply(x: np.ndarray, n: np.ndarray | None) -> np.ndarray:
+    return x if n is None else x @ n
+
+
+def _factorise(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Takagi of a (well-scaled) block: masses ascending, vectors, and phases (vectors * phases)."""
     m = 0.5 * (m + _T(m))
     if np.iscomplexobj(m):
-        return takagi(m)
+        masses, U = takagi(m)
+        return masses, U, np.ones(masses.shape, dtype=complex)
     w, V, theta = takagi_real(m)
-    return np.abs(w), V * theta[..., None, :]
+    return np.abs(w), V, theta
 
 
-def block_diagonalise(fr: Frame, breaking: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Masses (..., n) ascending and unitary mixing U (..., n, n) with U^T M U = diag(masses).
+def _factorise_heavy(m: np.ndarray, groups: tuple[slice, ...] | None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Heavy block, split into its Z2 sectors when the coupling between them is exactly 0."""
+    if groups is not None and not np.iscomplexobj(m):
+        a, b = groups
+        if not np.any(m[..., a, b]):
+            parts = [_factorise(m[..., g, g]) for g in groups]
+            V = np.zeros(m.shape)
+            for g, (_, Vg, _) in zip(groups, parts):
+                V[..., g, g] = Vg
+            masses = np.concatenate([p[0] for p in parts], -1)
+            theta = np.concatenate([p[2] for p in parts], -1)
+            order = np.argsort(masses, axis=-1, kind="stable")
+            return (np.take_along_axis(masses, order, -1),
+                    np.take_along_axis(V, order[..., None, :], -1),
+                    np.take_along_axis(theta, order, -1))
+    return _factorise(m)
+
+
+def block_diagonalise(fr: Frame, breaking: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Masses, vectors and Takagi phases: U = vectors * phases, U^T M U = diag(masses).
 
     Parameters
     ----------
     fr : frame of the lepton-number-conserving part, W^T M0 W = diag(0, 0, 0, w).
     breaking : (..., n, n) the mu entries; must be small against ``min |w|``.
+
+    Returns
+    -------
+    masses : (..., n) light three first, each group ascending, GeV.
+    vectors : (..., n, n) real for real input (complex otherwise), orthonormal columns.
+    phases : (..., n) unit complex numbers (1 or i for real input).
     """
     W, w = fr.W, fr.w
     k = N_LIGHT
-    E = _T(W) @ breaking @ W
+    # Only the fields that carry mu entries matter: E = W_s^T mu_s W_s.
+    support = np.flatnonzero(np.any(breaking != 0, axis=tuple(range(breaking.ndim - 1))))
+    W_s = W[..., support, :]
+    E = _T(W_s) @ breaking[..., support[:, None], support[None, :]] @ W_s
     A, B, Ehh = E[..., :k, :k], E[..., :k, k:], E[..., k:, k:]
     cplx = np.iscomplexobj(E)
     conj = np.conj if cplx else (lambda x: x)
     inv_w = 1.0 / w[..., None, :]
     Q = B * inv_w  # Q = P^*; leading order of the seesaw expansion
-    tol = 4 * np.finfo(float).eps
     for _ in range(_MAX_ITERATIONS):
         Qc = conj(Q)
-        new = (A @ Qc + B - Q @ (_T(B) @ Qc) - Q @ Ehh) * inv_w
+        new = (A @ Qc + B - (Q @ _T(B)) @ Qc - Q @ Ehh) * inv_w
         delta = np.max(np.abs(new - Q), initial=0.0)
         Q = new
-        if delta <= tol * np.max(np.abs(Q), initial=0.0):
+        if delta <= 4 * _EPS * np.max(np.abs(Q), initial=0.0):
             break
     else:  # pragma: no cover - guarded by the hierarchy check of the callers
         raise RuntimeError("seesaw block diagonalisation did not converge")
     Qc, QT = conj(Q), _T(Q)
-    C = Ehh + w[..., None, :] * np.eye(w.shape[-1])
     N_l = _inv_sqrt_1p(Qc @ QT)
     N_h = _inv_sqrt_1p(QT @ Qc)
     BQT = B @ QT
-    light = _T(N_l) @ (A - _T(BQT) - BQT + Q @ C @ QT) @ N_l
+    QCQT = (Q * w[..., None, :]) @ QT + Q @ Ehh @ QT
+    light = A - _T(BQT) - BQT + QCQT
+    if N_l is not None:
+        light = _T(N_l) @ light @ N_l
     QdB = conj(QT) @ B
-    heavy = _T(N_h) @ (conj(QT) @ A @ Qc + QdB + _T(QdB) + C) @ N_h
-    m_l, V_l = _factorise(light)
-    m_h, V_h = _factorise(heavy)
+    heavy = Ehh + conj(QT) @ A @ Qc + QdB + _T(QdB)
+    idx = np.arange(w.shape[-1])
+    heavy[..., idx, idx] += w
+    if N_h is not None:
+        heavy = _T(N_h) @ heavy @ N_h
+    m_l, V_l, th_l = _factorise(light)
+    m_h, V_h, th_h = _factorise_heavy(heavy, fr.groups)
     W_l, W_h = W[..., :, :k], W[..., :, k:]
-    U_l = ((W_l - W_h @ QT) @ N_l) @ V_l
-    U_h = ((W_l @ Qc + W_h) @ N_h) @ V_h
-    return np.concatenate([m_l, m_h], -1), np.concatenate([U_l, U_h], -1)
+    vec_l = _apply(W_l - W_h @ QT, N_l) @ V_l
+    vec_h = _apply(W_l @ Qc + W_h, N_h) @ V_h
+    return (np.concatenate([m_l, m_h], -1), np.concatenate([vec_l, vec_h], -1),
+            np.concatenate([th_l, th_h], -1))

@@ -13,7 +13,7 @@ import numpy as np
 
 from lfvnsi.exceptions import HierarchyError, LfvnsiError
 from lfvnsi.model.parameters import FLAVOURS, Parameters
-from lfvnsi.model.textures import MassMatrix, mass_matrix
+from lfvnsi.model.textures import MassMatrix, basis_labels, mass_matrix
 from lfvnsi.spectrum.frames import N_LIGHT, Frame, frame
 from lfvnsi.spectrum.seesaw import block_diagonalise
 
@@ -33,14 +33,16 @@ class Spectrum:
     Attributes
     ----------
     masses : (..., n) GeV, non-negative; the three light states first, each group ascending.
-    mixing : (..., n, n) unitary U with n_field = U chi_mass and U^T M U = diag(masses).
+    vectors : (..., n, n) orthonormal columns (real for real mass matrices).
+    phases : (..., n) Takagi phases; the mixing is ``U = vectors * phases``.
     basis : labels of the field (row) index of ``mixing``.
     version : ``"lnv"`` or ``"lnc"``.
     flavours : indices (alpha, beta) of the flavours that mix with sector 1 and 2.
     """
 
     masses: np.ndarray
-    mixing: np.ndarray
+    vectors: np.ndarray
+    phases: np.ndarray
     basis: tuple[str, ...]
     version: str
     flavours: tuple[int, int] = (0, 1)
@@ -71,10 +73,15 @@ class Spectrum:
         return self.light_masses * GEV_TO_EV
 
     @cached_property
+    def mixing(self) -> np.ndarray:
+        """(..., n, n) unitary U with n_field = U chi_mass and U^T M U = diag(masses)."""
+        return self.vectors * self.phases[..., None, :]
+
+    @cached_property
     def light_projector(self) -> np.ndarray:
         """(..., n, n) projector U_l U_l^dagger onto the light subspace (basis independent)."""
-        U_l = self.mixing[..., :, self.light]
-        return U_l @ np.conj(np.swapaxes(U_l, -1, -2))
+        V_l = self.vectors[..., :, self.light]  # the phases cancel in U_l U_l^dagger
+        return V_l @ np.conj(np.swapaxes(V_l, -1, -2))
 
     @property
     def active_light(self) -> np.ndarray:
@@ -84,13 +91,18 @@ class Spectrum:
     @property
     def non_unitarity(self) -> np.ndarray:
         """(..., 3, 3) 1 - N N^dagger (REFERENCE section 4.6): eta = (1 - N N^dagger)/2."""
-        P = self.light_projector[..., :3, :3]
-        return np.eye(3) - P
+        return np.eye(3) - self.projector_block([0, 1, 2], [0, 1, 2])
+
+    def projector_block(self, rows: list[int] | np.ndarray, cols: list[int] | np.ndarray
+                        ) -> np.ndarray:
+        """(..., len(rows), len(cols)) block of the light projector, without forming all of it."""
+        V_l = self.vectors[..., :, self.light]
+        return V_l[..., rows, :] @ np.conj(np.swapaxes(V_l[..., cols, :], -1, -2))
 
     def _content(self, field: int, flavour: int) -> np.ndarray:
         """|<field| l_flavour>| with l the normalised light state of that flavour, P nu/|P nu|."""
-        P = self.light_projector
-        return np.abs(P[..., field, flavour]) / np.sqrt(P[..., flavour, flavour].real)
+        P = self.projector_block([field, flavour], [flavour])
+        return np.abs(P[..., 0, 0]) / np.sqrt(np.real(P[..., 1, 0]))
 
     def _psi_field(self, sector: int) -> int:
         return self.basis.index(("N1^c", "N2^c")[sector] if self.version == "lnv"
@@ -119,8 +131,8 @@ class Spectrum:
     @property
     def active_heavy_mixing_squared(self) -> np.ndarray:
         """(..., 3) Theta^2_f = sum over heavy k of |U_{nu_f k}|^2 (REFERENCE section 3)."""
-        U = self.mixing[..., :3, self.heavy]
-        return np.sum(np.abs(U) ** 2, axis=-1)
+        V = self.vectors[..., :3, self.heavy]
+        return np.sum(np.abs(V) ** 2, axis=-1)
 
 
 def _check_frame(mm: MassMatrix, fr: Frame) -> None:
@@ -151,15 +163,15 @@ def diagonalise(mm: MassMatrix, flavours: tuple[int, int] = (0, 1)) -> Spectrum:
         raise HierarchyError("mu", float(np.ravel(biggest)[i]),
                              f"mu entries must satisfy |mu| <= {MU_RATIO_MAX:g} x lightest heavy "
                              f"mass = {MU_RATIO_MAX * float(np.ravel(lightest)[i]):.3g} GeV")
-    masses, U = block_diagonalise(fr, mm.breaking)
-    return Spectrum(masses, U, mm.basis, mm.version, flavours)
+    masses, vectors, phases = block_diagonalise(fr, mm.breaking)
+    return Spectrum(masses, vectors, phases, mm.basis, mm.version, flavours)
 
 
-def compute_spectrum(params: Parameters) -> Spectrum:
-    """Spectrum of a batch of parameter points (texture from ``params.texture``).
+#: Points per internal chunk: temporaries then stay in cache and are reused, not re-faulted.
+CHUNK = 2048
 
-    References: REFERENCE.md sections 2-3; DESIGN.md "Textures".
-    """
+
+def _diagonalise_chunk(params: Parameters, offset: int) -> tuple[np.ndarray, ...]:
     mm = mass_matrix(params)
     fr = frame(mm)
     _check_frame(mm, fr)
@@ -168,13 +180,39 @@ def compute_spectrum(params: Parameters) -> Spectrum:
         value = getattr(params, name)
         bad = np.abs(value) > MU_RATIO_MAX * lightest
         if np.any(bad):
-            i = np.argwhere(bad)[0] if bad.ndim else ()
-            bound = MU_RATIO_MAX * float(np.asarray(lightest)[tuple(i)])
-            where = f" (at index {tuple(int(j) for j in i)})" if bad.ndim else ""
-            raise HierarchyError(name, float(value[tuple(i)]),
+            i = int(np.argmax(bad)) if bad.ndim else 0
+            bound = MU_RATIO_MAX * float(np.ravel(lightest)[i])
+            where = f" (at point {offset + i})" if bad.ndim else ""
+            raise HierarchyError(name, float(np.ravel(value)[i]),
                                  f"allowed range is |x| <= {bound:.3g} GeV = {MU_RATIO_MAX:g} x the "
                                  f"lightest heavy mass at mu = 0 (the inverse seesaw needs mu << M)"
                                  f"{where}")
-    masses, U = block_diagonalise(fr, mm.breaking)
+    return block_diagonalise(fr, mm.breaking)
+
+
+def compute_spectrum(params: Parameters) -> Spectrum:
+    """Spectrum of a batch of parameter points (texture from ``params.texture``).
+
+    The batch is processed in chunks of ``CHUNK`` points (same numbers, less memory traffic).
+
+    References: REFERENCE.md sections 2-3; DESIGN.md "Textures".
+    """
     flavours = (FLAVOURS.index(params.alpha), FLAVOURS.index(params.beta))
-    return Spectrum(masses, U, mm.basis, mm.version, flavours)
+    if params.size <= CHUNK:
+        masses, vectors, phases = _diagonalise_chunk(params, 0)
+        return Spectrum(masses, vectors, phases, _basis(params), params.version, flavours)
+    names = [n for n in Parameters.names() if isinstance(getattr(params, n), np.ndarray)]
+    flat = {n: getattr(params, n).reshape(-1) for n in names}
+    parts = []
+    for start in range(0, params.size, CHUNK):
+        sub = params.replace(**{n: flat[n][start:start + CHUNK] for n in names})
+        parts.append(_diagonalise_chunk(sub, start))
+    shape = params.shape
+    masses, vectors, phases = (np.concatenate(group, axis=0) for group in zip(*parts))
+    n = masses.shape[-1]
+    return Spectrum(masses.reshape(shape + (n,)), vectors.reshape(shape + (n, n)),
+                    phases.reshape(shape + (n,)), _basis(params), params.version, flavours)
+
+
+def _basis(params: Parameters) -> tuple[str, ...]:
+    return basis_labels(params.version)
