@@ -49,13 +49,14 @@ class _Range:
         ok &= (y < self.high) if self.high_open else (y <= self.high)
         return ok
 
-    def describe(self) -> str:
-        var = "|x|" if self.symmetric else "x"
+    def describe(self, name: str = "x") -> str:
+        var = f"|{name}|" if self.symmetric else name
         left = "" if self.low == -math.inf else f"{self.low:g} {'<' if self.low_open else '<='} "
         right = "" if self.high == math.inf else f" {'<' if self.high_open else '<='} {self.high:g}"
+        unit = f" ({self.unit})" if self.unit else ""
         if not left and not right:
-            return "any finite real number"
-        return f"{left}{var}{right}"
+            return f"any finite real number{unit}"
+        return f"{left}{var}{right}{unit}"
 
 
 _MASS = "GeV"
@@ -177,8 +178,7 @@ class Parameters:
             ok = rng.admits(arr)
             if not np.all(ok):
                 bad, where = _first_bad(arr, ok)
-                unit = f" {rng.unit}" if rng.unit else ""
-                raise ParameterError(name, bad, f"allowed range is {rng.describe()}{unit}{where}")
+                raise ParameterError(name, bad, f"allowed range is {rng.describe(name)}{where}")
             full = np.array(np.broadcast_to(arr, shape), dtype=np.float64)
             full.flags.writeable = False
             object.__setattr__(self, name, full)
