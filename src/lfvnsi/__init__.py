@@ -1,0 +1,10 @@
+"""lfvnsi: lepton-flavour-violating NSI from a light Z' (Farzan, arXiv:1912.09408)."""
+
+from lfvnsi.couplings import Couplings, compute_couplings
+from lfvnsi.exceptions import ConfigError, HierarchyError, LfvnsiError, ParameterError
+from lfvnsi.model import Parameters
+from lfvnsi.spectrum import Spectrum, compute_spectrum
+
+__all__ = ["Parameters", "Spectrum", "Couplings", "compute_spectrum", "compute_couplings",
+           "LfvnsiError", "ParameterError", "ConfigError", "HierarchyError"]
+__version__ = "0.1.0"
