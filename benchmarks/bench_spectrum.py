@@ -36,14 +36,14 @@ def points(version: str, texture: str, n: int, z2_broken: bool, seed: int = 1) -
         return np.exp(rng.uniform(np.log(lo), np.log(hi), n))
 
     kw = dict(version=version, texture=texture, mt_alpha=logu(1e-3, 0.3), mt_beta=logu(1e-3, 0.3),
-              M1=logu(0.5, 50), M2=logu(0.5, 50), M_N=logu(0.5, 50), mu_L1=logu(1e-10, 1e-6),
-              mu_L2=logu(1e-10, 1e-6), mu_R1=logu(1e-10, 1e-6), mu_R2=logu(1e-10, 1e-6))
+              M1=logu(0.5, 5), M2=logu(0.5, 5), M_N=logu(0.5, 5), mu_L1=logu(1e-10, 1e-7),
+              mu_L2=logu(1e-10, 1e-7), mu_R1=logu(1e-10, 1e-7), mu_R2=logu(1e-10, 1e-7))
     if z2_broken:
-        kw.update(mu_21=logu(1e-11, 1e-7), mu_21R=logu(1e-11, 1e-7))
+        kw.update(mu_21=logu(1e-11, 1e-8), mu_21R=logu(1e-11, 1e-8))
     if texture == "paper":
-        kw.update(m1=logu(0.5, 50), m2=logu(0.5, 50))
+        kw.update(m1=logu(0.5, 5), m2=logu(0.5, 5))
     else:
-        kw.update(mp1=logu(0.5, 50), mp2=logu(0.5, 50))
+        kw.update(mp1=logu(0.5, 5), mp2=logu(0.5, 5))
     return Parameters(**kw)
 
 
