@@ -5,6 +5,15 @@ from lfvnsi.exceptions import ConfigError, HierarchyError, LfvnsiError, Paramete
 from lfvnsi.model import Parameters
 from lfvnsi.spectrum import Spectrum, compute_spectrum
 
-__all__ = ["Parameters", "Spectrum", "Couplings", "compute_spectrum", "compute_couplings",
-           "LfvnsiError", "ParameterError", "ConfigError", "HierarchyError"]
+__all__ = [
+           "ConfigError",
+           "Couplings",
+           "HierarchyError",
+           "LfvnsiError",
+           "ParameterError",
+           "Parameters",
+           "Spectrum",
+           "compute_couplings",
+           "compute_spectrum",
+]
 __version__ = "0.1.0"

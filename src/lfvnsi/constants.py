@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["StandardModel", "standard_model", "constant_sources"]
+__all__ = ["StandardModel", "constant_sources", "standard_model"]
 
 # `particle` names of the states whose mass (and width) the model needs.
 _PARTICLES = {
@@ -96,10 +96,14 @@ def standard_model() -> StandardModel:
     import scipy.constants as codata
     from particle import Particle
 
-    masses = {key: Particle.from_name(name).mass * hepunits.MeV / hepunits.GeV
-              for key, name in _PARTICLES.items()}
-    widths = {key: Particle.from_name(name).width * hepunits.MeV / hepunits.GeV
-              for key, name in (("Gamma_mu", "mu-"), ("Gamma_tau", "tau-"))}
+    def gev(name: str, attribute: str) -> float:
+        value = getattr(Particle.from_name(name), attribute)
+        if value is None:  # pragma: no cover - would mean a broken `particle` table
+            raise RuntimeError(f"`particle` has no {attribute} for {name}")
+        return float(value) * hepunits.MeV / hepunits.GeV
+
+    masses = {key: gev(name, "mass") for key, name in _PARTICLES.items()}
+    widths = {key: gev(name, "width") for key, name in (("Gamma_mu", "mu-"), ("Gamma_tau", "tau-"))}
     table = _table()
     return StandardModel(
         G_F=codata.physical_constants["Fermi coupling constant"][0],

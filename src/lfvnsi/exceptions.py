@@ -6,7 +6,7 @@ boolean column of the results. These classes are for input the tool cannot evalu
 
 from __future__ import annotations
 
-__all__ = ["LfvnsiError", "ParameterError", "ConfigError", "HierarchyError"]
+__all__ = ["ConfigError", "HierarchyError", "LfvnsiError", "ParameterError"]
 
 
 class LfvnsiError(ValueError):

@@ -16,7 +16,7 @@ from lfvnsi.model.textures import MassMatrix, basis_labels
 from lfvnsi.model.textures import _charges as charge_matrix
 from lfvnsi.spectrum.spectrum import CHUNK, Spectrum
 
-__all__ = ["Couplings", "compute_couplings", "couplings_of", "charge_matrix"]
+__all__ = ["Couplings", "charge_matrix", "compute_couplings", "couplings_of"]
 
 
 @dataclass(frozen=True)

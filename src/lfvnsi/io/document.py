@@ -14,7 +14,7 @@ from lfvnsi.couplings import Couplings
 from lfvnsi.model.parameters import FLAVOURS, Parameters
 from lfvnsi.spectrum import Spectrum
 
-__all__ = ["point_document", "coupling_notes", "matrix_json"]
+__all__ = ["coupling_notes", "matrix_json", "point_document"]
 
 
 def matrix_json(m: np.ndarray) -> dict[str, list[list[float]]]:

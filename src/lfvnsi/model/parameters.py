@@ -20,7 +20,7 @@ import numpy as np
 
 from lfvnsi.exceptions import ParameterError
 
-__all__ = ["Parameters", "PARAMETER_TABLE", "FLAVOURS", "VERSIONS", "TEXTURES", "MATTER_SCHEMES"]
+__all__ = ["FLAVOURS", "MATTER_SCHEMES", "PARAMETER_TABLE", "TEXTURES", "VERSIONS", "Parameters"]
 
 FLAVOURS = ("e", "mu", "tau")
 VERSIONS = ("lnv", "lnc")

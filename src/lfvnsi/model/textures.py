@@ -23,7 +23,7 @@ import numpy as np
 
 from lfvnsi.model.parameters import FLAVOURS, Parameters
 
-__all__ = ["MassMatrix", "general_mass_matrix", "mass_matrix", "effective_mp", "basis_labels"]
+__all__ = ["MassMatrix", "basis_labels", "effective_mp", "general_mass_matrix", "mass_matrix"]
 
 _NU = (0, 1, 2)
 _NT_L = (3, 4)
@@ -79,7 +79,7 @@ class MassMatrix:
     breaking: np.ndarray
     basis: tuple[str, ...]
     charges: np.ndarray
-    sectors: tuple[tuple[int, ...], tuple[int, ...]] | None = None
+    sectors: tuple[tuple[int, ...], ...] | None = None
     spectator: int | None = None
 
     @property
@@ -222,6 +222,7 @@ def mass_matrix(params: Parameters) -> MassMatrix:
         mp=None if p.version == "lnv" else mp,
         mu_L=sym(p.mu_L1, p.mu_L2, p.mu_21), mu_R=sym(p.mu_R1, p.mu_R2, p.mu_21R + zero))
     right, left = _psi_indices(p.version)
+    sectors: tuple[tuple[int, ...], ...]
     if p.version == "lnv":
         sectors = tuple((nu, _NT_L[i], _NT_RC[i], right[i]) for i, nu in enumerate((a, b)))
     else:
@@ -230,4 +231,4 @@ def mass_matrix(params: Parameters) -> MassMatrix:
                         for i, nu in enumerate((a, b)))
     spectator = 3 - a - b
     return MassMatrix(p.version, general.conserving, general.breaking, general.basis,
-                      general.charges, sectors, spectator)  # type: ignore[arg-type]
+                      general.charges, sectors, spectator)

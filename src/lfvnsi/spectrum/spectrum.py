@@ -17,7 +17,7 @@ from lfvnsi.model.textures import MassMatrix, basis_labels, mass_matrix
 from lfvnsi.spectrum.frames import N_LIGHT, Frame, frame
 from lfvnsi.spectrum.seesaw import block_diagonalise
 
-__all__ = ["Spectrum", "compute_spectrum", "diagonalise", "MU_RATIO_MAX", "GEV_TO_EV"]
+__all__ = ["GEV_TO_EV", "MU_RATIO_MAX", "Spectrum", "compute_spectrum", "diagonalise"]
 
 #: Largest |mu entry| / (lightest heavy mass at mu = 0) accepted: the inverse seesaw needs mu << M.
 MU_RATIO_MAX = 1e-3
