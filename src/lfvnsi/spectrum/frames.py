@@ -72,7 +72,8 @@ def _lnc_sector(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     D = block[..., :3, 3:]
     c1, c2 = D[..., :, 0], D[..., :, 1]
     null = np.cross(c1, c2)
-    null /= np.linalg.norm(null, axis=-1, keepdims=True)
+    volume = np.linalg.norm(null, axis=-1)  # = s_1 s_2, to full relative precision
+    null /= volume[..., None]
     # Householder H = 1 - 2 h h^T / h.h with h = null + sign(null_0) e_0 maps e_0 to -sign*null;
     # its columns 1, 2 are an orthonormal basis of the complement.
     sign = np.where(null[..., 0] >= 0, 1.0, -1.0)
@@ -88,7 +89,21 @@ def _lnc_sector(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     v = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -1)  # columns v_1, v_2
     Dv = Dr @ v
     sig = np.linalg.norm(Dv, axis=-2)
-    u = Dv / sig[..., None, :]
+    # The larger singular value is accurate as a norm; the smaller one from s_1 s_2 = |c1 x c2|
+    # keeps full relative precision when s_1 >> s_2 (|D v| would lose eps s_1/s_2).
+    big = np.argmax(sig, axis=-1)[..., None]
+    small = 1 - big
+    s_big = np.take_along_axis(sig, big, -1)
+    np.put_along_axis(sig, small, volume[..., None] / s_big, -1)
+    # Left vectors: u_big = D v_big / s_big is accurate; in two dimensions u_small is its exact
+    # orthogonal complement (sign from D v_small), so the frame stays orthogonal to eps.
+    u_big = np.take_along_axis(Dv, big[..., None, :], -1)[..., 0]
+    u_big /= np.linalg.norm(u_big, axis=-1, keepdims=True)
+    perp = np.stack([-u_big[..., 1], u_big[..., 0]], -1)
+    Dv_small = np.take_along_axis(Dv, small[..., None, :], -1)[..., 0]
+    perp *= np.where(np.sum(perp * Dv_small, -1) >= 0, 1.0, -1.0)[..., None]
+    u = np.where((big == 0)[..., None, :], np.stack([u_big, perp], -1),
+                 np.stack([perp, u_big], -1))
     Ru = R @ u
     shape = D.shape[:-2]
     W = np.zeros(shape + (5, 5))

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from lfvnsi.spectrum.frames import N_LIGHT, Frame
-from lfvnsi.spectrum.takagi import takagi, takagi_real
+from lfvnsi.spectrum.takagi import jacobi_eigh, takagi, takagi_real
 
 __all__ = ["block_diagonalise"]
 
@@ -62,13 +62,17 @@ def _apply(x: np.ndarray, n: np.ndarray | None) -> np.ndarray:
     return x if n is None else x @ n
 
 
-def _factorise(m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Takagi of a (well-scaled) block: masses ascending, vectors, and phases (vectors * phases)."""
+def _factorise(m: np.ndarray, dominant: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Takagi of a block: masses ascending, vectors, and phases (vectors * phases).
+
+    ``dominant``: the block is diag(w) + O(mu) (the heavy block in the frame basis); then the
+    Jacobi kernel keeps each mass to full relative precision across any hierarchy.
+    """
     m = 0.5 * (m + _T(m))
     if np.iscomplexobj(m):
         masses, U = takagi(m)
         return masses, U, np.ones(masses.shape, dtype=complex)
-    w, V, theta = takagi_real(m)
+    w, V, theta = jacobi_eigh(m) if dominant else takagi_real(m)
     return np.abs(w), V, theta
 
 
@@ -78,7 +82,7 @@ def _factorise_heavy(m: np.ndarray, groups: tuple[slice, ...] | None
     if groups is not None and not np.iscomplexobj(m):
         a, b = groups
         if not np.any(m[..., a, b]):
-            parts = [_factorise(m[..., g, g]) for g in groups]
+            parts = [_factorise(m[..., g, g], dominant=True) for g in groups]
             V = np.zeros(m.shape)
             for g, (_, Vg, _) in zip(groups, parts):
                 V[..., g, g] = Vg
@@ -88,7 +92,7 @@ def _factorise_heavy(m: np.ndarray, groups: tuple[slice, ...] | None
             return (np.take_along_axis(masses, order, -1),
                     np.take_along_axis(V, order[..., None, :], -1),
                     np.take_along_axis(theta, order, -1))
-    return _factorise(m)
+    return _factorise(m, dominant=True)
 
 
 def block_diagonalise(fr: Frame, breaking: np.ndarray

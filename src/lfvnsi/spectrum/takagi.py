@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["takagi", "takagi_real"]
+__all__ = ["takagi", "takagi_real", "jacobi_eigh"]
 
 
 def takagi_real(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -76,3 +76,57 @@ def takagi(M: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         U = np.where(zero[..., None, :], null, U)
         m = np.where(zero, 0.0, m)
     return m, U
+
+
+def jacobi_eigh(H: np.ndarray, max_sweeps: int = 12) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cyclic Jacobi eigen-decomposition of real symmetric, diagonally dominant matrices.
+
+    Same return convention as ``takagi_real``. Unlike LAPACK's dense eigh (absolute error
+    ~eps max|w|), Jacobi gives every eigenvalue of a scaled diagonally dominant matrix to high
+    relative accuracy (stopping when |a_pq| <= eps sqrt|a_pp a_qq|), which is what a heavy block
+    diag(w) + O(mu) spanning several decades of mass needs. Convergence is quadratic; for such
+    blocks two or three sweeps suffice.
+
+    References: J. Demmel, K. Veselic, SIAM J. Matrix Anal. Appl. 13 (1992) 1204; Golub & Van
+    Loan, Matrix Computations, section 8.5 (the rotation formulas).
+    """
+    A = np.array(H, dtype=float, copy=True)
+    n = A.shape[-1]
+    V = np.broadcast_to(np.eye(n), A.shape).copy()
+    eps = np.finfo(float).eps
+    pairs = [(p, q) for p in range(n - 1) for q in range(p + 1, n)]
+    for _ in range(max_sweeps):
+        d = np.abs(np.diagonal(A, axis1=-2, axis2=-1))
+        off = np.abs(A) / np.sqrt(d[..., :, None] * d[..., None, :] + 1e-300)
+        off[..., np.arange(n), np.arange(n)] = 0.0
+        if not np.any(off > eps):
+            break
+        for p, q in pairs:
+            apq = A[..., p, q]
+            app, aqq = A[..., p, p], A[..., q, q]
+            nonzero = apq != 0
+            theta = np.where(nonzero, (aqq - app) / np.where(nonzero, 2.0 * apq, 1.0), 0.0)
+            t = np.where(nonzero, np.copysign(1.0, theta) / (np.abs(theta)
+                                                              + np.sqrt(theta * theta + 1.0)), 0.0)
+            c = 1.0 / np.sqrt(t * t + 1.0)
+            s = t * c
+            cc, ss = c[..., None], s[..., None]
+            colp, colq = A[..., :, p].copy(), A[..., :, q].copy()
+            A[..., :, p] = cc * colp - ss * colq
+            A[..., :, q] = ss * colp + cc * colq
+            A[..., p, :] = A[..., :, p]
+            A[..., q, :] = A[..., :, q]
+            A[..., p, p] = app - t * apq
+            A[..., q, q] = aqq + t * apq
+            A[..., p, q] = A[..., q, p] = 0.0
+            vp, vq = V[..., :, p].copy(), V[..., :, q].copy()
+            V[..., :, p] = cc * vp - ss * vq
+            V[..., :, q] = ss * vp + cc * vq
+    else:  # pragma: no cover - diagonally dominant input converges in a few sweeps
+        raise RuntimeError("Jacobi iteration did not converge")
+    w = np.diagonal(A, axis1=-2, axis2=-1).copy()
+    order = np.argsort(np.abs(w), axis=-1, kind="stable")
+    w = np.take_along_axis(w, order, axis=-1)
+    V = np.take_along_axis(V, order[..., None, :], axis=-1)
+    return w, V, np.where(w < 0, 1j, 1.0 + 0j)
+
