@@ -105,9 +105,10 @@ def jacobi_eigh(H: np.ndarray, max_sweeps: int = 12) -> tuple[np.ndarray, np.nda
             apq = A[..., p, q]
             app, aqq = A[..., p, p], A[..., q, q]
             nonzero = apq != 0
-            theta = np.where(nonzero, (aqq - app) / np.where(nonzero, 2.0 * apq, 1.0), 0.0)
-            t = np.where(nonzero, np.copysign(1.0, theta) / (np.abs(theta)
-                                                              + np.sqrt(theta * theta + 1.0)), 0.0)
+            with np.errstate(over="ignore"):  # theta = inf for a negligible a_pq gives t = 0
+                theta = np.where(nonzero, (aqq - app) / np.where(nonzero, 2.0 * apq, 1.0), 0.0)
+                t = np.where(nonzero,
+                             np.copysign(1.0, theta) / (np.abs(theta) + np.hypot(theta, 1.0)), 0.0)
             c = 1.0 / np.sqrt(t * t + 1.0)
             s = t * c
             cc, ss = c[..., None], s[..., None]
