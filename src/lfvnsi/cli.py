@@ -12,7 +12,6 @@ from functools import wraps
 from typing import Any
 
 import click
-import numpy as np
 
 from lfvnsi.exceptions import LfvnsiError
 
@@ -63,7 +62,6 @@ def point(config: str | None, overrides: tuple[str, ...], as_json: bool) -> None
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
-    np.seterr(all="ignore")  # masked thresholds are handled explicitly; no spurious warnings
     cli.main(args=argv, prog_name="lfvnsi")
 
 

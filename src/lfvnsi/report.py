@@ -20,8 +20,7 @@ def _matrix_table(title: str, m: dict[str, list[list[float]]], scale: float = 1.
         table.add_column(f, justify="right")
     z = (np.array(m["re"]) + 1j * np.array(m["im"])) / scale
     for f, row in zip(_FLAV, z):
-        table.add_row(f, *(f"{abs(x):.4e}" if x.imag == 0 or abs(x.imag) < 1e-300 else f"{x:.3e}"
-                           for x in row))
+        table.add_row(f, *(f"{abs(x):.4e}" for x in row))
     return table
 
 

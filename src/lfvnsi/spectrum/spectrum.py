@@ -148,6 +148,21 @@ def _check_frame(mm: MassMatrix, fr: Frame) -> None:
                           "some heavy state is massless (check M1, M2, M_N)")
 
 
+def _check_hierarchy(lightest: np.ndarray, entries: dict[str, np.ndarray], offset: int = 0
+                     ) -> None:
+    """Refuse mu entries above MU_RATIO_MAX x the lightest heavy mass at mu = 0, naming them."""
+    for name, value in entries.items():
+        bad = np.abs(value) > MU_RATIO_MAX * lightest
+        if np.any(bad):
+            i = int(np.argmax(bad)) if bad.ndim else 0
+            bound = MU_RATIO_MAX * float(np.ravel(lightest)[i])
+            where = f" (at point {offset + i})" if bad.ndim else ""
+            raise HierarchyError(name, float(np.ravel(value)[i]),
+                                 f"allowed range is |x| <= {bound:.3g} GeV = {MU_RATIO_MAX:g} x the "
+                                 f"lightest heavy mass at mu = 0 (the inverse seesaw needs mu << M)"
+                                 f"{where}")
+
+
 def diagonalise(mm: MassMatrix, flavours: tuple[int, int] = (0, 1)) -> Spectrum:
     """Spectrum of a (built-in or user) mass matrix.
 
@@ -156,13 +171,8 @@ def diagonalise(mm: MassMatrix, flavours: tuple[int, int] = (0, 1)) -> Spectrum:
     """
     fr = frame(mm)
     _check_frame(mm, fr)
-    lightest = np.min(np.abs(fr.w), axis=-1)
     biggest = np.max(np.abs(mm.breaking), axis=(-1, -2))
-    if np.any(biggest > MU_RATIO_MAX * lightest):
-        i = np.argmax(biggest / lightest)
-        raise HierarchyError("mu", float(np.ravel(biggest)[i]),
-                             f"mu entries must satisfy |mu| <= {MU_RATIO_MAX:g} x lightest heavy "
-                             f"mass = {MU_RATIO_MAX * float(np.ravel(lightest)[i]):.3g} GeV")
+    _check_hierarchy(np.min(np.abs(fr.w), axis=-1), {"mu": biggest})
     masses, vectors, phases = block_diagonalise(fr, mm.breaking)
     return Spectrum(masses, vectors, phases, mm.basis, mm.version, flavours)
 
@@ -175,18 +185,8 @@ def _diagonalise_chunk(params: Parameters, offset: int) -> tuple[np.ndarray, ...
     mm = mass_matrix(params)
     fr = frame(mm)
     _check_frame(mm, fr)
-    lightest = np.min(np.abs(fr.w), axis=-1)
-    for name in _MU_NAMES:
-        value = getattr(params, name)
-        bad = np.abs(value) > MU_RATIO_MAX * lightest
-        if np.any(bad):
-            i = int(np.argmax(bad)) if bad.ndim else 0
-            bound = MU_RATIO_MAX * float(np.ravel(lightest)[i])
-            where = f" (at point {offset + i})" if bad.ndim else ""
-            raise HierarchyError(name, float(np.ravel(value)[i]),
-                                 f"allowed range is |x| <= {bound:.3g} GeV = {MU_RATIO_MAX:g} x the "
-                                 f"lightest heavy mass at mu = 0 (the inverse seesaw needs mu << M)"
-                                 f"{where}")
+    _check_hierarchy(np.min(np.abs(fr.w), axis=-1),
+                     {name: getattr(params, name) for name in _MU_NAMES}, offset)
     return block_diagonalise(fr, mm.breaking)
 
 
