@@ -206,20 +206,3 @@ def test_general_complex_textures_against_mpmath(version: str) -> None:
         # eps x g_psi (built-in textures keep them exactly: no floor there).
         _check(f"general {version} #{i}", light_ref, heavy_ref, g_ref, s.masses, s.mixing,
                mm.matrix, c.g_nu, g_floor=1e-16 * 0.3)
-
-
-def test_batch_equals_one_at_a_time() -> None:
-    rng = np.random.default_rng(11)
-    pts = [random_point(rng, "lnc", "consistent") for _ in range(5)]
-    for pt in pts:  # one flavour pair and one Z2 choice for the whole batch
-        pt.update(alpha="e", beta="tau")
-    batch = Parameters(**{k: (np.array([p[k] for p in pts]) if isinstance(v, float) else v)
-                          for k, v in pts[0].items()})
-    sb = compute_spectrum(batch)
-    gb = compute_couplings(batch, sb).g_nu
-    for i, pt in enumerate(pts):
-        p = Parameters(**pt)
-        s = compute_spectrum(p)
-        np.testing.assert_allclose(sb.masses[i], s.masses, rtol=1e-14, atol=0)
-        np.testing.assert_allclose(gb[i], compute_couplings(p, s).g_nu, rtol=1e-12,
-                                   atol=1e-15 * np.abs(gb[i]).max())
