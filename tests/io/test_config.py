@@ -6,6 +6,7 @@ import pytest
 
 from lfvnsi.exceptions import ConfigError, ParameterError
 from lfvnsi.io import load_point, parse_override
+from lfvnsi.io.config import config_section, read_config
 from lfvnsi.model import Parameters
 
 
@@ -42,6 +43,21 @@ def test_arrays_rejected_for_a_point(tmp_path) -> None:
 
 def test_stray_top_level_table(tmp_path) -> None:
     cfg = tmp_path / "c.toml"
-    cfg.write_text("[parameters]\nM1 = 1.0\n[scan]\nn = 3\n")
-    with pytest.raises(ConfigError, match="scan"):
+    cfg.write_text("[parameters]\nM1 = 1.0\n[scna]\nn = 3\n")
+    with pytest.raises(ConfigError, match="scna"):
+        load_point(cfg)
+
+
+def test_command_sections_sit_beside_the_parameters(tmp_path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[parameters]\nM1 = 1.5\n[oscillation]\npreset = 'dune'\n")
+    assert float(load_point(cfg).M1) == 1.5
+    assert config_section(read_config(cfg), "oscillation") == {"preset": "dune"}
+    assert config_section(read_config(cfg), "cevns") == {}
+
+
+def test_top_level_parameters_with_a_stray_table(tmp_path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("M1 = 1.5\n[oscilation]\npreset = 'dune'\n")
+    with pytest.raises(ConfigError, match="oscilation"):
         load_point(cfg)
