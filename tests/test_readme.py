@@ -30,5 +30,33 @@ def test_every_parameter_is_in_the_table() -> None:
 
 def test_public_api_is_pinned() -> None:
     assert sorted(lfvnsi.__all__) == sorted([
-        "Parameters", "Spectrum", "Couplings", "compute_spectrum", "compute_couplings",
-        "LfvnsiError", "ParameterError", "ConfigError", "HierarchyError"])
+        "Parameters", "Spectrum", "Couplings", "Results", "compute_spectrum", "compute_couplings",
+        "evaluate", "LfvnsiError", "ParameterError", "ConfigError", "HierarchyError"])
+
+
+_BRACES = {"{l}": ("e", "mu", "tau"), "{f}": ("e", "u", "d", "p", "n"),
+           "{ab}": ("ee", "mumu", "tautau", "emu", "etau", "mutau"), "{N}": ("Al", "Ti", "Au"),
+           "{e,mu}": ("e", "mu"), "{u,d}": ("u", "d")}
+
+
+def _expand(name: str) -> set[str]:
+    for key, values in _BRACES.items():
+        if key in name:
+            return set().union(*(_expand(name.replace(key, v, 1)) for v in values))
+    return {name}
+
+
+def test_every_observable_is_in_the_readme_table() -> None:
+    """The README's table of predictions names every observable the code computes."""
+    import re
+
+    from lfvnsi.observables import OBSERVABLES
+
+    table = README.split("## Predictions", 1)[1].split("\n## ", 1)[0]
+    listed: set[str] = set()
+    for token in re.findall(r"`([^`]+)`", table):
+        listed |= _expand(token)
+    paper_row = "`..._paper_estimate` of those" in table
+    for name in OBSERVABLES:
+        base = name.removesuffix("_paper_estimate")
+        assert name in listed or (paper_row and base in listed), name

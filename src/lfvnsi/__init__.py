@@ -3,6 +3,7 @@
 from lfvnsi.couplings import Couplings, compute_couplings
 from lfvnsi.exceptions import ConfigError, HierarchyError, LfvnsiError, ParameterError
 from lfvnsi.model import Parameters
+from lfvnsi.pipeline import Results, evaluate
 from lfvnsi.spectrum import Spectrum, compute_spectrum
 
 __all__ = [
@@ -12,8 +13,10 @@ __all__ = [
            "LfvnsiError",
            "ParameterError",
            "Parameters",
+           "Results",
            "Spectrum",
            "compute_couplings",
            "compute_spectrum",
+           "evaluate",
 ]
 __version__ = "0.1.0"

@@ -52,5 +52,6 @@ def evaluate(params: Parameters, backend: str = "auto", kappa: float = 1.0) -> R
     couplings = compute_couplings(params, spectrum)
     matter = matter_couplings(params)
     nsi = nsi_from_couplings(couplings.g_nu, matter, params.m_zprime, spectrum.flavours)
-    flat, per_state = compute_observables(params, couplings, matter, nsi, kappa=kappa)
+    flat, per_state = compute_observables(params, couplings, matter, nsi, kappa=kappa,
+                                          backend=backend)
     return Results(params, spectrum, couplings, matter, nsi, flat, per_state)

@@ -73,7 +73,9 @@ class Couplings:
         c = self._charged
         K = self.spectrum.projector_block(c, [0, 1, 2])  # (charged fields) x (flavours)
         Q_c = self.charges[np.ix_(c, c)]
-        g = np.conj(np.swapaxes(K, -1, -2)) @ Q_c @ K
+        QK = np.einsum("cd,...db->...cb", Q_c, K)
+        # g_ab = sum_c conj(K_ca) (Q K)_cb, by broadcasting over the few charged fields
+        g = np.sum(np.conj(K)[..., :, :, None] * QK[..., :, None, :], axis=-3)
         return self.g_psi[..., None, None] * g
 
     @property

@@ -13,6 +13,7 @@ References: paper Eqs. 1, 6, 23; REFERENCE.md R.1.2, R.4.3, R.4.5, R.4.6, R.4.8.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -34,17 +35,25 @@ class NSI:
 
     Attributes
     ----------
-    eps : f -> (..., 3, 3) complex Hermitian eps^f_ab in the contact limit (q^2 = 0), flavour
-        order (e, mu, tau), normalised to the number density of f, for f in ``NSI_FERMIONS``.
+    g_f : f -> (...,) vector coupling of each fermion of ``NSI_FERMIONS``.
+    scale : (...,) 1/(2 sqrt2 G_F m_Z'^2) (dimensionless): eps^f = g_f scale g_nu_total.
     m_zprime : (...,) GeV.
     g_nu_total : (..., 3, 3) the total left-handed neutrino Z' coupling used.
     flavours : (alpha, beta) indices of the flavour pair of the model.
     """
 
-    eps: dict[str, np.ndarray]
+    g_f: dict[str, np.ndarray]
+    scale: np.ndarray
     m_zprime: np.ndarray
     g_nu_total: np.ndarray
     flavours: tuple[int, int]
+
+    @cached_property
+    def eps(self) -> dict[str, np.ndarray]:
+        """f -> (..., 3, 3) complex Hermitian eps^f_ab in the contact limit (q^2 = 0), flavour
+        order (e, mu, tau), normalised to the number density of f (R.4.5)."""
+        return {f: (self.g_f[f] * self.scale)[..., None, None] * self.g_nu_total
+                for f in NSI_FERMIONS}
 
     def matter(self, Y_n: float | np.ndarray) -> np.ndarray:
         """(..., 3, 3) eps of neutral matter normalised to the electron density.
@@ -77,10 +86,10 @@ class NSI:
         Earlier models obey a Cauchy-Schwarz bound, ratio <= 1 (paper Eqs. 2-3); here the diagonal
         entries can vanish, and the ratio is then +inf (the paper's headline claim).
         """
-        e = self.eps[fermion]
         a, b = self.flavours
-        num = np.abs(e[..., a, b]) ** 2
-        den = np.abs(e[..., a, a] * e[..., b, b])
+        g, factor = self.g_nu_total, np.abs(self.g_f[fermion] * self.scale) ** 2
+        num = factor * np.abs(g[..., a, b]) ** 2  # eps = g_f scale g_nu_total
+        den = factor * np.abs(g[..., a, a] * g[..., b, b])
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(den > 0, num / np.where(den > 0, den, 1.0),
                             np.where(num > 0, np.inf, np.nan))
@@ -96,9 +105,9 @@ def nsi_from_couplings(g_nu: np.ndarray, matter: MatterCouplings, m_zprime: np.n
     total = np.array(g_nu, dtype=complex)
     idx = np.arange(3)
     total[..., idx, idx] += matter.g_nu_diagonal
-    scale = 1.0 / (2.0 * np.sqrt(2.0) * G_F * np.asarray(m_zprime) ** 2)
-    eps = {f: (matter.g[f] * scale)[..., None, None] * total for f in NSI_FERMIONS}
-    return NSI(eps, np.asarray(m_zprime, dtype=float), total, flavours)
+    scale = 1.0 / (2.0 * np.sqrt(2.0) * G_F * np.asarray(m_zprime, dtype=float) ** 2)
+    g_f = {f: np.asarray(matter.g[f], dtype=float) for f in NSI_FERMIONS}
+    return NSI(g_f, scale, np.asarray(m_zprime, dtype=float), total, flavours)
 
 
 def compute_nsi(params: Parameters, couplings: Couplings | None = None) -> NSI:

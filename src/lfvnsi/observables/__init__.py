@@ -129,28 +129,86 @@ def _psi_mass_squared(couplings: Couplings) -> np.ndarray:
     """psi-weighted mean of the heavy masses squared: the GIM scale m_psi^2 of R.5.9."""
     s = couplings.spectrum
     charged = np.flatnonzero(np.any(couplings.charges != 0, axis=0))
-    weight = np.sum(np.abs(s.vectors[..., charged, 3:]) ** 2, axis=-2)
+    rows = slice(charged[0], charged[-1] + 1)  # the psi fields are contiguous (basis_labels)
+    assert len(charged) == rows.stop - rows.start
+    weight = np.sum(np.abs(s.vectors[..., rows, 3:]) ** 2, axis=-2)
     m2 = s.heavy_masses**2
     return np.sum(weight * m2, axis=-1) / np.sum(weight, axis=-1)
 
 
+def _pair_sums_numpy(params: Parameters, couplings: Couplings, matter: MatterCouplings,
+                     yukawa: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Z' -> neutral pairs, N -> X Z' (and electroweak), h -> neutral pairs (numpy)."""
+    s = couplings.spectrum
+    G = total_zprime_coupling(couplings, matter)
+    nu_nu, nu_N = zprime.neutral_pair_widths(params.m_zprime, G, s.masses)
+    to_light, to_heavy = heavy.heavy_two_body_widths(params.m_zprime, G, s.masses)
+    gamma_h = higgs.width_h_to_neutral_leptons(s.masses,
+                                               higgs.higgs_coupling_matrix(s.mixing, yukawa))
+    ew = heavy.heavy_electroweak_widths(s.masses, s.vectors)
+    return nu_nu, nu_N, to_light, to_heavy, gamma_h, ew, _psi_mass_squared(couplings)
+
+
+def _pair_sums_compiled(params: Parameters, couplings: Couplings, matter: MatterCouplings,
+                        yukawa: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The same sums with the numba kernel (real vectors and Takagi phases 1 or i)."""
+    from lfvnsi.observables.kernel import neutral_lepton_kernel
+
+    sm = standard_model()
+    s = couplings.spectrum
+    shape = params.shape
+    n = s.masses.shape[-1]
+    points = params.size
+    charged = np.flatnonzero(np.any(couplings.charges != 0, axis=0))
+    outputs = [np.empty(points), np.empty(points), np.empty((points, n - 3)),
+               np.empty((points, n - 3)), np.empty(points), np.empty((points, n - 3)),
+               np.empty(points)]
+    ew_constants = np.array([sm.G_F, sm.m_e, sm.m_mu, sm.m_tau, sm.m_pi, sm.m_pi0, sm.f_pi,
+                             sm.V_ud, sm.sin2_theta_w_msbar_mz])
+    neutral_lepton_kernel(
+        np.ascontiguousarray(s.masses.reshape(points, n)),
+        np.ascontiguousarray(s.vectors.reshape(points, n, n)),
+        np.ascontiguousarray(np.imag(s.phases).reshape(points, n) != 0),
+        charged, np.ascontiguousarray(couplings.charges[np.ix_(charged, charged)]),
+        np.broadcast_to(params.g_psi, shape).reshape(points),
+        np.ascontiguousarray(matter.g_nu_diagonal.reshape(points, 3)),
+        np.ascontiguousarray(yukawa.reshape(points, 3, 2)),
+        np.broadcast_to(params.m_zprime, shape).reshape(points), sm.m_h, sm.v, ew_constants,
+        *outputs)
+    return tuple(o.reshape(shape + o.shape[1:]) for o in outputs)
+
+
 def compute_observables(params: Parameters, couplings: Couplings, matter: MatterCouplings,
-                        nsi: NSI, kappa: float = 1.0
+                        nsi: NSI, kappa: float = 1.0, backend: str = "auto"
                         ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """All observables of a batch: (flat, per_state); see ``OBSERVABLES`` and ``PER_STATE``.
 
     ``kappa`` is the unknown O(1) factor of the one-loop LFV vertex (R.5.9), default 1.
+    ``backend`` chooses how the sums over pairs of neutral states run: ``"numpy"``,
+    ``"compiled"`` (numba; real mixing vectors only) or ``"auto"`` (compiled from
+    ``COMPILED_MIN_BATCH`` points on, like the spectrum). Both give the same numbers.
 
     References: REFERENCE.md sections 4-5; each module of ``lfvnsi.observables``.
     """
+    from lfvnsi.spectrum.spectrum import BACKENDS, COMPILED_MIN_BATCH
+
+    if backend not in BACKENDS:
+        raise ValueError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}")
     sm = standard_model()
     s = couplings.spectrum
-    U, masses = s.mixing, s.masses
+    masses = s.masses
     m_zp = params.m_zprime
     g = matter.g
-    G = total_zprime_coupling(couplings, matter)
-    out: dict[str, np.ndarray] = {}
     a, b = s.flavours
+    yukawa = np.zeros(params.shape + (3, 2))
+    yukawa[..., a, 0] = params.mt_alpha
+    yukawa[..., b, 1] = params.mt_beta
+    real = not np.iscomplexobj(s.vectors)
+    compiled = real and (backend == "compiled"
+                         or (backend == "auto" and params.size >= COMPILED_MIN_BATCH))
+    pair_sums = _pair_sums_compiled if compiled else _pair_sums_numpy
+    nu_nu, nu_N, to_light, to_heavy, gh, ew, m_psi2 = pair_sums(params, couplings, matter, yukawa)
+    out: dict[str, np.ndarray] = {}
     gnu = nsi.g_nu_total
     out["m_Zp_GeV"] = m_zp
     out["g_e"] = np.abs(g["e"])
@@ -160,7 +218,7 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
     for i, f in enumerate(FLAVOURS):
         out[f"g_nu_{f}_row"] = np.sqrt(np.sum(np.abs(gnu[..., :, i]) ** 2, axis=-1))
 
-    zw = zprime.zprime_widths(m_zp, G, masses, g)
+    zw = zprime.zprime_widths(m_zp, nu_nu, nu_N, g)
     out["Gamma_Zp_GeV"] = zw.total
     out["ctau_Zp_m"] = sm.hbar_GeV_s * SPEED_OF_LIGHT / np.where(zw.total > 0, zw.total, np.nan)
     out["Gamma_Zp_to_nunu_GeV"] = zw["nu_nu"]
@@ -170,17 +228,13 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
                     ("hadrons", "hadrons")):
         out[f"Br_Zp_to_{ch}"] = zw.br(key)
 
-    yukawa = np.zeros(params.shape + (3, 2))
-    yukawa[..., a, 0] = params.mt_alpha
-    yukawa[..., b, 1] = params.mt_beta
-    gh = higgs.width_h_to_neutral_leptons(masses, higgs.higgs_coupling_matrix(U, yukawa))
     gh_paper = higgs.width_h_paper_estimate(yukawa)
     out["Gamma_h_inv_GeV"] = gh
     out["Gamma_h_inv_paper_estimate_GeV"] = gh_paper
     out["Br_h_inv"] = gh / (sm.Gamma_h_sm + gh)
     out["Br_h_inv_paper_estimate"] = gh_paper / (sm.Gamma_h_sm + gh_paper)
 
-    m_psi = np.sqrt(_psi_mass_squared(couplings))
+    m_psi = np.sqrt(m_psi2)
     index = {f: i for i, f in enumerate(FLAVOURS)}
     for la, lb in (("tau", "e"), ("tau", "mu"), ("mu", "e")):
         g_ab = gnu[..., index[la], index[lb]]
@@ -201,10 +255,11 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
             out[f"Br_{meson}_to_{lep}_nu_Zp"] = mesons.br_meson_to_lepton_nu_zprime(
                 meson, lep, g2, m_zp)
     out["Br_pi0_to_gamma_Zp"] = mesons.br_pi0_to_gamma_zprime(g["u"], g["d"], m_zp)
-    theta2 = s.active_heavy_mixing_squared
+    U2 = mixing.heavy_mixing_squared(s.vectors)
+    theta2 = np.sum(U2, axis=-1)
     out["R_K_ratio"] = mesons.r_k_ratio(theta2[..., 0], theta2[..., 1])
 
-    eta = mixing.non_unitarity_eta(s.non_unitarity)
+    eta = 0.5 * s.non_unitarity  # N N^dagger = 1 - 2 eta
     for key, (i, j) in _PAIRS.items():
         out[f"eta_{key}"] = np.abs(eta[..., i, j])
     for i, f in enumerate(FLAVOURS):
@@ -212,8 +267,6 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
     for name in ("sin_alpha", "sin_alpha_prime", "sin_beta", "sin_beta_prime"):
         out[name] = getattr(s, name)
 
-    to_light, to_heavy = heavy.heavy_two_body_widths(m_zp, G, masses)
-    ew = heavy.heavy_electroweak_widths(masses, U)
     two_body = to_light + to_heavy
     out["m_N1_GeV"] = s.heavy_masses[..., 0]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -223,19 +276,20 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
     m_heavy = s.heavy_masses[..., -1]
     out["N_invisible_dominance_paper_estimate"] = params.g_psi**2 / (
         g2_weak**2 / (16 * np.pi**2) * (m_heavy / sm.m_W) ** 4)
-    out["m_betabeta_eV"] = mixing.effective_majorana_mass(masses, U) * 1e9
+    out["m_betabeta_eV"] = mixing.effective_majorana_mass(masses, s.vectors, s.phases) * 1e9
 
+    gnu_re = np.real(gnu)  # eps^f = g_f scale g_nu_total: real parts without complex matrices
     for f in _NSI_FERMIONS:
-        e = nsi.eps[f]
+        factor = nsi.g_f[f] * nsi.scale
         for key, (i, j) in _PAIRS.items():
-            out[f"eps_{f}_{key}"] = np.real(e[..., i, j])
+            out[f"eps_{f}_{key}"] = factor * gnu_re[..., i, j]
     for f in ("u", "d"):
-        e = np.real(np.diagonal(nsi.eps[f], axis1=-2, axis2=-1))
-        out[f"eps_{f}_tautau_minus_mumu"] = e[..., 2] - e[..., 1]
-        out[f"eps_{f}_ee_minus_mumu"] = e[..., 0] - e[..., 1]
-    earth = nsi.matter(medium("earth").Y_n)
-    for key, (i, j) in _PAIRS.items():
-        out[f"eps_earth_{key}"] = np.real(earth[..., i, j])
+        out[f"eps_{f}_tautau_minus_mumu"] = out[f"eps_{f}_tautau"] - out[f"eps_{f}_mumu"]
+        out[f"eps_{f}_ee_minus_mumu"] = out[f"eps_{f}_ee"] - out[f"eps_{f}_mumu"]
+    Y_n = medium("earth").Y_n
+    for key in _PAIRS:  # R.4.7
+        out[f"eps_earth_{key}"] = (out[f"eps_e_{key}"] + out[f"eps_p_{key}"]
+                                   + Y_n * out[f"eps_n_{key}"])
     out["schwarz_ratio_u"] = nsi.schwarz_ratio("u")
 
     per_state = {
@@ -244,7 +298,6 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
         "Gamma_N_to_N_Zp_GeV": to_heavy,
         "Gamma_N_EW_GeV": ew,
     }
-    U2 = mixing.heavy_mixing_squared(U)
     for i, f in enumerate(FLAVOURS):
         per_state[f"U2_{f}"] = U2[..., i, :]
     missing = set(OBSERVABLES) - set(out)

@@ -47,14 +47,15 @@ def heavy_two_body_widths(m_zprime: np.ndarray, G: np.ndarray, masses: np.ndarra
     return to_light, to_heavy
 
 
-def heavy_electroweak_widths(masses: np.ndarray, mixing: np.ndarray) -> np.ndarray:
+def heavy_electroweak_widths(masses: np.ndarray, vectors: np.ndarray) -> np.ndarray:
     """(..., n_heavy) electroweak three-body width of each heavy Majorana state, GeV (R.5.7).
 
-    ``mixing`` is the (..., n, n) unitary U; Theta_ak = U[a, k] for the flavour rows a = 0, 1, 2.
+    ``vectors`` are the mixing vectors (U up to phases); |Theta_ak| = |U[a, k]| for the flavour
+    rows a = 0, 1, 2.
     """
     sm = standard_model()
     m = masses[..., _N_LIGHT:]
-    theta2 = np.abs(mixing[..., :3, _N_LIGHT:]) ** 2  # (..., 3, n_heavy)
+    theta2 = np.abs(vectors[..., :3, _N_LIGHT:]) ** 2  # (..., 3, n_heavy)
     unit = sm.G_F**2 * m**5 / (192.0 * np.pi**3)
     s2 = sm.sin2_theta_w_msbar_mz
     lepton_mass = (sm.m_e, sm.m_mu, sm.m_tau)

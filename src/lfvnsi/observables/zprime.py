@@ -18,7 +18,7 @@ from lfvnsi.constants import standard_model
 from lfvnsi.observables.hadrons import hadronic_widths
 from lfvnsi.observables.widths import width_vector_to_fermions
 
-__all__ = ["ZprimeWidths", "zprime_widths"]
+__all__ = ["ZprimeWidths", "neutral_pair_widths", "zprime_widths"]
 
 _N_LIGHT = 3
 
@@ -43,38 +43,49 @@ class ZprimeWidths(dict):
         return np.divide(self[channel], tot, out=np.zeros_like(tot), where=tot > 0)
 
 
-def zprime_widths(m_zprime: np.ndarray, G: np.ndarray, masses: np.ndarray,
+def neutral_pair_widths(m_zprime: np.ndarray, G: np.ndarray, masses: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+    """Z' -> pairs of neutral mass eigenstates: (light-light, pairs with a heavy state), GeV.
+
+    ``G`` is the (..., n, n) total Z' coupling of the mass eigenstates (left-handed current).
+    The heavy channels are computed only for points where some heavy state is below m_Z'.
+
+    References: REFERENCE.md R.5.2, R.5.4.
+    """
+    M = np.asarray(m_zprime, dtype=float)
+    light = slice(0, _N_LIGHT)
+    nu_nu = 0.5 * np.sum(_pair_widths(M, G[..., light, light], masses[..., light]), axis=(-1, -2))
+    with_heavy = np.zeros(M.shape)
+    open_ = np.min(masses[..., _N_LIGHT:], axis=-1) < M
+    if np.any(open_):
+        F = _pair_widths(M[open_], G[open_], masses[open_])
+        with_heavy[open_] = 0.5 * (np.sum(F, axis=(-1, -2)) - np.sum(F[..., light, light],
+                                                                    axis=(-1, -2)))
+    return nu_nu, with_heavy
+
+
+def zprime_widths(m_zprime: np.ndarray, nu_nu: np.ndarray, nu_N: np.ndarray,
                   g: dict[str, np.ndarray]) -> ZprimeWidths:
-    """All Z' partial widths.
+    """All Z' partial widths, given the neutral-lepton ones (``neutral_pair_widths``).
 
     Parameters
     ----------
     m_zprime : (...,) GeV.
-    G : (..., n, n) total Z' coupling of the neutral mass eigenstates (left-handed current).
-    masses : (..., n) neutral-lepton masses, three light first (GeV).
+    nu_nu, nu_N : (...,) widths into light pairs and into pairs with a heavy state, GeV.
     g : matter vector couplings, keys ``e, mu, tau, u, d`` (``couplings.matter``).
 
     Returns
     -------
-    ZprimeWidths with ``nu_nu`` (light-light, invisible), ``nu_N`` (channels with a heavy state,
-    open only when some heavy mass is below m_Z'), ``e_e``, ``mu_mu``, ``tau_tau``, ``hadrons``
-    (and its channels ``hadrons:<name>``), ``total``.
+    ZprimeWidths with ``nu_nu`` (invisible), ``nu_N``, ``e_e``, ``mu_mu``, ``tau_tau``,
+    ``hadrons`` (and its channels ``hadrons:<name>``), ``total``.
 
     References: REFERENCE.md R.5.2, R.5.4, R.5.5; section 5.2.
     """
     sm = standard_model()
     M = np.asarray(m_zprime, dtype=float)
     out = ZprimeWidths()
-    light = slice(0, _N_LIGHT)
-    F_light = _pair_widths(M, G[..., light, light], masses[..., light])
-    out["nu_nu"] = 0.5 * np.sum(F_light, axis=(-1, -2))
-    with_heavy = np.zeros(M.shape)
-    open_ = np.min(masses[..., _N_LIGHT:], axis=-1) < M
-    if np.any(open_):  # only points where a heavy state is lighter than the Z'
-        F = _pair_widths(M[open_], G[open_], masses[open_])
-        with_heavy[open_] = 0.5 * (np.sum(F, axis=(-1, -2)) - np.sum(F[..., light, light],
-                                                                    axis=(-1, -2)))
-    out["nu_N"] = with_heavy
+    out["nu_nu"] = np.asarray(nu_nu, dtype=float)
+    out["nu_N"] = np.asarray(nu_N, dtype=float)
     for lepton, mass in (("e", sm.m_e), ("mu", sm.m_mu), ("tau", sm.m_tau)):
         c = g[lepton]
         out[f"{lepton}_{lepton}"] = width_vector_to_fermions(M, mass, mass, c, c)

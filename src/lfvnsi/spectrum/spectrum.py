@@ -18,7 +18,22 @@ from lfvnsi.model.textures import MassMatrix, basis_labels, mass_matrix
 from lfvnsi.spectrum.frames import N_LIGHT, Frame, frame
 from lfvnsi.spectrum.seesaw import block_diagonalise
 
-__all__ = ["BACKENDS", "GEV_TO_EV", "MU_RATIO_MAX", "Spectrum", "compute_spectrum", "diagonalise"]
+__all__ = ["BACKENDS", "GEV_TO_EV", "MU_RATIO_MAX", "Spectrum", "compute_spectrum", "diagonalise",
+           "outer_sum"]
+
+def outer_sum(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """(..., i, j) sum_l A[..., i, l] conj(B[..., j, l]) for short l.
+
+    The same as ``A @ B^dagger``, accumulated over l: numpy's matmul on stacks of tiny matrices
+    costs a call per matrix, this a few array operations for the whole stack (and no
+    temporary larger than the result).
+    """
+    Bc = np.conj(B)
+    out = A[..., :, None, 0] * Bc[..., None, :, 0]
+    for l in range(1, A.shape[-1]):
+        out += A[..., :, None, l] * Bc[..., None, :, l]
+    return out
+
 
 #: Largest |mu entry| / (lightest heavy mass at mu = 0) accepted: the inverse seesaw needs mu << M.
 MU_RATIO_MAX = 1e-3
@@ -97,18 +112,26 @@ class Spectrum:
         so that a small non-unitarity keeps its relative precision.
         """
         V_h = self.vectors[..., :3, self.heavy]
-        return V_h @ np.conj(np.swapaxes(V_h, -1, -2))
+        return outer_sum(V_h, V_h)
 
     def projector_block(self, rows: list[int] | np.ndarray, cols: list[int] | np.ndarray
                         ) -> np.ndarray:
         """(..., len(rows), len(cols)) block of the light projector, without forming all of it."""
         V_l = self.vectors[..., :, self.light]
-        return V_l[..., rows, :] @ np.conj(np.swapaxes(V_l[..., cols, :], -1, -2))
+        return outer_sum(V_l[..., rows, :], V_l[..., cols, :])
 
-    def _content(self, field: int, flavour: int) -> np.ndarray:
+    @cached_property
+    def _angle_block(self) -> np.ndarray:
+        """Projector entries P[(psi_1, psi_2, N~_1L, N~_2L, alpha, beta), (alpha, beta)]."""
+        a, b = self.flavours
+        rows = [self._psi_field(0), self._psi_field(1), self.basis.index("Nt1_L"),
+                self.basis.index("Nt2_L"), a, b]
+        return self.projector_block(rows, [a, b])
+
+    def _content(self, row: int, sector: int) -> np.ndarray:
         """|<field| l_flavour>| with l the normalised light state of that flavour, P nu/|P nu|."""
-        P = self.projector_block([field, flavour], [flavour])
-        return np.abs(P[..., 0, 0]) / np.sqrt(np.real(P[..., 1, 0]))
+        P = self._angle_block
+        return np.abs(P[..., row, sector]) / np.sqrt(np.real(P[..., 4 + sector, sector]))
 
     def _psi_field(self, sector: int) -> int:
         return self.basis.index(("N1^c", "N2^c")[sector] if self.version == "lnv"
@@ -117,22 +140,22 @@ class Spectrum:
     @property
     def sin_alpha(self) -> np.ndarray:
         """psi content (N_1^c or (N_1R)^c) of the light nu_alpha (paper below Eq. 14)."""
-        return self._content(self._psi_field(0), self.flavours[0])
+        return self._content(0, 0)
 
     @property
     def sin_beta(self) -> np.ndarray:
         """psi content (N_2^c or (N_2R)^c) of the light nu_beta (paper below Eq. 14)."""
-        return self._content(self._psi_field(1), self.flavours[1])
+        return self._content(1, 1)
 
     @property
     def sin_alpha_prime(self) -> np.ndarray:
         """N~_1L content of the light nu_alpha (paper below Eq. 14)."""
-        return self._content(self.basis.index("Nt1_L"), self.flavours[0])
+        return self._content(2, 0)
 
     @property
     def sin_beta_prime(self) -> np.ndarray:
         """N~_2L content of the light nu_beta (paper below Eq. 14)."""
-        return self._content(self.basis.index("Nt2_L"), self.flavours[1])
+        return self._content(3, 1)
 
     @property
     def active_heavy_mixing_squared(self) -> np.ndarray:
@@ -200,16 +223,15 @@ def _numpy_chunk(mm: MassMatrix, check: Callable[[np.ndarray], None]
     return block_diagonalise(fr, mm.breaking)
 
 
-def _compiled_chunk(mm: MassMatrix, check: Callable[[np.ndarray], None]
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _compiled_chunk(mm: MassMatrix, check: Callable[[np.ndarray], None],
+                    out: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    """Run the kernel on one chunk, writing masses, vectors and phases into ``out`` (flat)."""
     from lfvnsi.spectrum.kernel import STATUS_OK, spectrum_kernel
 
     assert mm.sectors is not None and mm.spectator is not None
     n = mm.size
-    batch = mm.conserving.shape[:-2]
-    points = int(np.prod(batch, dtype=np.int64))
-    masses = np.empty((points, n))
-    vectors = np.empty((points, n, n))
+    masses, vectors, phases = out
+    points = len(masses)
     negative = np.empty((points, n), dtype=np.bool_)
     lightest = np.empty(points)
     status = np.empty(points, dtype=np.int64)
@@ -220,20 +242,8 @@ def _compiled_chunk(mm: MassMatrix, check: Callable[[np.ndarray], None]
     if np.any(status != STATUS_OK):
         raise LfvnsiError("the mu = 0 mass matrix has more than three massless states: "
                           "some heavy state is massless (check M1, M2, M_N)")
-    check(lightest.reshape(batch))  # before anyone reads the (then meaningless) results
-    phases = np.where(negative, 1j, 1.0 + 0j)
-    return (masses.reshape(batch + (n,)), vectors.reshape(batch + (n, n)),
-            phases.reshape(batch + (n,)))
-
-
-def _diagonalise_chunk(params: Parameters, offset: int, compiled: bool
-                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    entries = {name: getattr(params, name) for name in _MU_NAMES}
-
-    def check(lightest: np.ndarray) -> None:
-        _check_hierarchy(lightest, entries, offset)
-
-    return (_compiled_chunk if compiled else _numpy_chunk)(mass_matrix(params), check)
+    check(lightest)  # before anyone reads the (then meaningless) results
+    phases[...] = np.where(negative, 1j, 1.0 + 0j)
 
 
 def compute_spectrum(params: Parameters, backend: str = "auto") -> Spectrum:
@@ -246,7 +256,8 @@ def compute_spectrum(params: Parameters, backend: str = "auto") -> Spectrum:
         the same algorithm, vectorised), or ``"auto"``: compiled from ``COMPILED_MIN_BATCH``
         points on. Both give the same numbers to ~1e-15 (tested).
 
-    The batch is processed in chunks of ``CHUNK`` points (same numbers, bounded memory).
+    The batch is processed in chunks of ``CHUNK`` points (same numbers, bounded temporaries),
+    each written straight into the output arrays.
 
     References: REFERENCE.md sections 2-3; DESIGN.md "Textures".
     """
@@ -254,18 +265,32 @@ def compute_spectrum(params: Parameters, backend: str = "auto") -> Spectrum:
         raise ValueError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}")
     compiled = backend == "compiled" or (backend == "auto" and params.size >= COMPILED_MIN_BATCH)
     flavours = (FLAVOURS.index(params.alpha), FLAVOURS.index(params.beta))
-    if params.size <= CHUNK:
-        masses, vectors, phases = _diagonalise_chunk(params, 0, compiled)
-        return Spectrum(masses, vectors, phases, _basis(params), params.version, flavours)
-    names = [n for n in Parameters.names() if isinstance(getattr(params, n), np.ndarray)]
-    flat = {n: getattr(params, n).reshape(-1) for n in names}
-    parts = []
-    for start in range(0, params.size, CHUNK):
-        sub = params.replace(**{n: flat[n][start:start + CHUNK] for n in names})
-        parts.append(_diagonalise_chunk(sub, start, compiled))
+    size, n = params.size, len(_basis(params))
+    masses = np.empty((size, n))
+    vectors = np.empty((size, n, n))  # built-in textures are real
+    phases = np.empty((size, n), dtype=complex)
+    names = [k for k in Parameters.names() if isinstance(getattr(params, k), np.ndarray)]
+    flat = {k: getattr(params, k).reshape(-1) for k in names}
+    for start in range(0, size, CHUNK):
+        stop = min(start + CHUNK, size)
+        sub = params if size <= CHUNK else params.replace(
+            **{k: flat[k][start:stop] for k in names})
+        entries = {name: getattr(sub, name) for name in _MU_NAMES}
+
+        def check(lightest: np.ndarray, entries: dict[str, np.ndarray] = entries,
+                  start: int = start, shape: tuple[int, ...] = sub.shape) -> None:
+            _check_hierarchy(np.reshape(lightest, shape), entries, start)
+
+        mm = mass_matrix(sub)
+        if compiled:
+            _compiled_chunk(mm, check, (masses[start:stop], vectors[start:stop],
+                                        phases[start:stop]))
+        else:
+            m, v, ph = _numpy_chunk(mm, check)
+            masses[start:stop] = m.reshape(-1, n)
+            vectors[start:stop] = v.reshape(-1, n, n)
+            phases[start:stop] = ph.reshape(-1, n)
     shape = params.shape
-    masses, vectors, phases = (np.concatenate(group, axis=0) for group in zip(*parts))
-    n = masses.shape[-1]
     return Spectrum(masses.reshape(shape + (n,)), vectors.reshape(shape + (n, n)),
                     phases.reshape(shape + (n,)), _basis(params), params.version, flavours)
 
