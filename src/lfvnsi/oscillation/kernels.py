@@ -51,6 +51,78 @@ def _sinc(s: float) -> float:
 
 
 @njit(inline="always", cache=True)
+def _refine_pair(d0: float, d1: float, d2: float, x01: float, y01: float, x02: float, y02: float,
+                 x12: float, y12: float, la: float, lc: float, top_isolated: bool
+                 ) -> tuple[float, float, float]:
+    """Eigenvalues a >= b >= c with the closer pair recomputed from the isolated eigenvector.
+
+    The trigonometric formula loses the splitting of a close pair (arccos near +-1: error
+    ~ eps/gap); the isolated eigenvalue mu (a if cos 3phi >= 0, else c) stays accurate. With v its
+    eigenvector (largest cross product of two rows of H~ - mu 1), T = H~ + (mu/2) 1 - (3 mu/2)
+    v v^dagger/|v|^2 has eigenvalues 0 and +-(pair gap)/2, so the gap is sqrt(2) |T|_F, a sum of
+    squares: no cancellation, absolute error ~ eps |H~| (a Hermitian perturbation bound).
+    """
+    mu = la if top_isolated else lc
+    e0 = d0 - mu
+    e1 = d1 - mu
+    e2 = d2 - mu
+    # rows r0 = (e0, h01, h02), r1 = (h01*, e1, h12), r2 = (h02*, h12*, e2); v = ri x rj
+    # r0 x r1 = (h01 h12 - h02 e1, h02 h01* - e0 h12, e0 e1 - |h01|^2)
+    ax_r = x01 * x12 - y01 * y12 - x02 * e1
+    ax_i = x01 * y12 + y01 * x12 - y02 * e1
+    ay_r = x02 * x01 + y02 * y01 - e0 * x12
+    ay_i = y02 * x01 - x02 * y01 - e0 * y12
+    az_r = e0 * e1 - (x01 * x01 + y01 * y01)
+    # r0 x r2 = (h01 e2 - h02 h12*, |h02|^2 - e0 e2, e0 h12* - h01 h02*)
+    bx_r = x01 * e2 - (x02 * x12 + y02 * y12)
+    bx_i = y01 * e2 - (y02 * x12 - x02 * y12)
+    by_r = x02 * x02 + y02 * y02 - e0 * e2
+    bz_r = e0 * x12 - (x01 * x02 + y01 * y02)
+    bz_i = -e0 * y12 - (y01 * x02 - x01 * y02)
+    # r1 x r2 = (e1 e2 - |h12|^2, h12 h02* - h01* e2, h01* h12* - e1 h02*)
+    cx_r = e1 * e2 - (x12 * x12 + y12 * y12)
+    cy_r = x12 * x02 + y12 * y02 - x01 * e2
+    cy_i = y12 * x02 - x12 * y02 + y01 * e2
+    cz_r = x01 * x12 - y01 * y12 - e1 * x02
+    cz_i = -(x01 * y12 + y01 * x12) + e1 * y02
+    na = ax_r * ax_r + ax_i * ax_i + ay_r * ay_r + ay_i * ay_i + az_r * az_r
+    nb = bx_r * bx_r + bx_i * bx_i + by_r * by_r + bz_r * bz_r + bz_i * bz_i
+    nc = cx_r * cx_r + cy_r * cy_r + cy_i * cy_i + cz_r * cz_r + cz_i * cz_i
+    use_a = na >= nb and na >= nc
+    use_b = (not use_a) and nb >= nc
+    v0r = ax_r if use_a else (bx_r if use_b else cx_r)
+    v0i = ax_i if use_a else (bx_i if use_b else 0.0)
+    v1r = ay_r if use_a else (by_r if use_b else cy_r)
+    v1i = ay_i if use_a else (0.0 if use_b else cy_i)
+    v2r = az_r if use_a else (bz_r if use_b else cz_r)
+    v2i = 0.0 if use_a else (bz_i if use_b else cz_i)
+    norm = na if use_a else (nb if use_b else nc)
+    k = 1.5 * mu / norm
+    t00 = d0 + 0.5 * mu - k * (v0r * v0r + v0i * v0i)
+    t11 = d1 + 0.5 * mu - k * (v1r * v1r + v1i * v1i)
+    t22 = d2 + 0.5 * mu - k * (v2r * v2r + v2i * v2i)
+    t01r = x01 - k * (v0r * v1r + v0i * v1i)
+    t01i = y01 - k * (v0i * v1r - v0r * v1i)
+    t02r = x02 - k * (v0r * v2r + v0i * v2i)
+    t02i = y02 - k * (v0i * v2r - v0r * v2i)
+    t12r = x12 - k * (v1r * v2r + v1i * v2i)
+    t12i = y12 - k * (v1i * v2r - v1r * v2i)
+    frob = (t00 * t00 + t11 * t11 + t22 * t22
+            + 2.0 * (t01r * t01r + t01i * t01i + t02r * t02r + t02i * t02i + t12r * t12r
+                     + t12i * t12i))
+    half = math.sqrt(0.5 * frob)
+    mid = -0.5 * mu
+    ok = norm > 0.0 and frob < math.inf  # a simple isolated eigenvalue, else the trig values
+    new_a = la if top_isolated else mid + half
+    new_c = mid - half if top_isolated else lc
+    ra = new_a if ok else la
+    rc = new_c if ok else lc
+    mid_b = mid - half if not top_isolated else mid + half
+    rb = mid_b if ok else -la - lc
+    return ra, rb, rc
+
+
+@njit(inline="always", cache=True)
 def _evolve(d0: float, d1: float, d2: float, x01: float, y01: float, x02: float, y02: float,
             x12: float, y12: float, L: float) -> tuple[float, float, float, float, float, float,
                                                         float, float, float, float, float, float,
@@ -73,7 +145,7 @@ def _evolve(d0: float, d1: float, d2: float, x01: float, y01: float, x02: float,
     sphi = sin_poly(phi)
     la = 2.0 * r * cphi
     lc = -r * (cphi + _SQRT3 * sphi)
-    lb = -la - lc
+    la, lb, lc = _refine_pair(d0, d1, d2, x01, y01, x02, y02, x12, y12, la, lc, cos3 >= 0.0)
     ua_i, ua_r = sincos(0.5 * la * L)  # exp(i a L/2)
     uc_i, uc_r = sincos(0.5 * lc * L)  # exp(i c L/2)
     fa_r = ua_r * ua_r - ua_i * ua_i  # f[a] = exp(-i a L)

@@ -160,12 +160,12 @@ def run_oscillation(params: Parameters, options: dict[str, Any]) -> OscillationR
         return OscillationResult(options, params, osc, E, np.moveaxis(P, (-2, -1), (0, 1)),
                                  np.moveaxis(P_sm, (-2, -1), (0, 1)), eps_of(np.array(Y_n["mantle"])),
                                  True, baselines, cz, Ye, Y_n, eps_of(np.array(Y_n["core"])))
-    Y_n = float(neutron_fraction(options["Ye"]))
-    eps = model_eps_matter(params, Y_n)
+    y_n = float(neutron_fraction(options["Ye"]))
+    eps = model_eps_matter(params, y_n)
     kwargs = {"density_g_cm3": options["density_g_cm3"], "Ye": options["Ye"], "antineutrino": anti}
     P = probabilities(E, options["baseline_km"], osc, eps_matter=eps, **kwargs)
     P_sm = probabilities(E, options["baseline_km"], osc, **kwargs)
     return OscillationResult(options, params, osc, E, np.moveaxis(P, (-2, -1), (0, 1)),
                              np.moveaxis(P_sm, (-2, -1), (0, 1)), eps, False,
                              np.array(options["baseline_km"]), None, {"medium": options["Ye"]},
-                             {"medium": Y_n})
+                             {"medium": y_n})
