@@ -218,16 +218,19 @@ def probabilities_kernel(m: np.ndarray, a: np.ndarray, energy: np.ndarray, lengt
     """P(alpha -> beta) for H = M/(2E) + V A at each point, constant matter along L.
 
     m, a: (9,) packed Hermitian matrices (diagonal, then re/im of the 01, 02, 12 entries), M in
-    GeV^2 and A dimensionless; energy (n,) GeV; length (n,) GeV^-1; potential (n,) GeV;
-    out (9, n) with out[3 alpha + beta, i] = P(alpha -> beta).
+    GeV^2 and A dimensionless; energy (n,) GeV; length (n,) or (1,) GeV^-1; potential (n,) or
+    (1,) GeV (a single value applies to every point); out (9, n) with
+    out[3 alpha + beta, i] = P(alpha -> beta).
     """
     m0, m1, m2, m3, m4, m5, m6, m7, m8 = m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]
     a0, a1, a2, a3, a4, a5, a6, a7, a8 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]
     mm = (m0, m1, m2, m3, m4, m5, m6, m7, m8)
     aa = (a0, a1, a2, a3, a4, a5, a6, a7, a8)
+    step_l = 1 if length.shape[0] > 1 else 0
+    step_v = 1 if potential.shape[0] > 1 else 0
     for i in range(energy.shape[0]):
-        h = _hamiltonian(mm, aa, 0.5 / energy[i], potential[i])
-        s = _evolve(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], length[i])
+        h = _hamiltonian(mm, aa, 0.5 / energy[i], potential[i * step_v])
+        s = _evolve(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], length[i * step_l])
         # P(alpha -> beta) = |S[beta, alpha]|^2
         for beta in range(3):
             for alpha in range(3):
@@ -245,9 +248,11 @@ def amplitudes_kernel(m: np.ndarray, a: np.ndarray, energy: np.ndarray, length: 
     """
     mm = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
     aa = (a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8])
+    step_l = 1 if length.shape[0] > 1 else 0
+    step_v = 1 if potential.shape[0] > 1 else 0
     for i in range(energy.shape[0]):
-        h = _hamiltonian(mm, aa, 0.5 / energy[i], potential[i])
-        s = _evolve(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], length[i])
+        h = _hamiltonian(mm, aa, 0.5 / energy[i], potential[i * step_v])
+        s = _evolve(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], length[i * step_l])
         for k in range(18):
             out[k, i] = s[k]
 

@@ -82,15 +82,27 @@ def _vacuum(params: OscillationParameters, antineutrino: bool) -> np.ndarray:
 
 def _setup(energy_GeV: object, baseline_km: object, density_g_cm3: object, Ye: object
            ) -> tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray]:
-    E, L, rho, ye = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in
-                                          (energy_GeV, baseline_km, density_g_cm3, Ye)))
-    _positive("energy_GeV", E, "0 < energy_GeV (GeV)")
-    _positive("baseline_km", L, "0 <= baseline_km (km)", strict=False)
-    _positive("density_g_cm3", rho, "0 <= density_g_cm3 (g/cm^3)", strict=False)
-    _check_Ye(ye)
-    V = potential_per_density_GeV() * rho * ye
-    return E.shape, np.ascontiguousarray(E.ravel()), \
-        np.ascontiguousarray(L.ravel() * km_to_per_GeV()), np.ascontiguousarray(V.ravel())
+    """Validated inputs: batch shape, E (n,), L (n,) or (1,) in GeV^-1, V (n,) or (1,) in GeV.
+
+    Each input is checked at its own size; a value common to the batch stays one number (the
+    kernels broadcast it), so a scan over energies costs no copies of L and V.
+    """
+    E0, L0, rho0, ye0 = (np.asarray(x, dtype=float) for x in
+                         (energy_GeV, baseline_km, density_g_cm3, Ye))
+    _positive("energy_GeV", E0, "0 < energy_GeV (GeV)")
+    _positive("baseline_km", L0, "0 <= baseline_km (km)", strict=False)
+    _positive("density_g_cm3", rho0, "0 <= density_g_cm3 (g/cm^3)", strict=False)
+    _check_Ye(ye0)
+    shape = np.broadcast_shapes(E0.shape, L0.shape, rho0.shape, ye0.shape)
+
+    def flat(x: np.ndarray) -> np.ndarray:
+        if x.size == 1:
+            return x.reshape(1)
+        return np.ascontiguousarray(np.broadcast_to(x, shape)).reshape(-1)
+
+    E = np.ascontiguousarray(np.broadcast_to(E0, shape)).reshape(-1)
+    V = potential_per_density_GeV() * rho0 * ye0
+    return shape, E, flat(L0 * km_to_per_GeV()), flat(V)
 
 
 def hamiltonian(energy_GeV: object, params: OscillationParameters, *, density_g_cm3: object = 0.0,
@@ -102,6 +114,7 @@ def hamiltonian(energy_GeV: object, params: OscillationParameters, *, density_g_
     M = _vacuum(params, antineutrino)
     sign = -1.0 if antineutrino else 1.0
     N = np.conj(N) if antineutrino else N
+    V = np.broadcast_to(V, E.shape)
     H = M / (2.0 * E[:, None, None]) + sign * V[:, None, None] * N
     return H.reshape(*shape, 3, 3)
 
@@ -118,7 +131,7 @@ def _constant(kernel: Callable[..., None], rows: int, energy_GeV: object, baseli
     out = np.empty((rows, E.size))
     kernel(pack_hermitian(M), pack_hermitian(N), E, L, V, out)
     trace = np.trace(M).real / (2.0 * E) + V * np.trace(N).real
-    return shape, out, trace, L, E
+    return shape, out, trace, np.broadcast_to(L, E.shape), E
 
 
 def probabilities(energy_GeV: object, baseline_km: object, params: OscillationParameters, *,
