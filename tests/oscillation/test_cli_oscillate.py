@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq  # the parquet extra is part of the test extra
 import pytest
 
 from lfvnsi.model import Parameters
@@ -63,7 +64,6 @@ def test_atmospheric_oscillogram_files(tmp_path: Path) -> None:
     assert np.array(doc["P"]).shape == (3, 3, 4, 6)  # [from][to][zenith][energy]
     assert len(doc["baseline_km"]) == 4 and doc["density_g_cm3"] is None
     assert set(doc["Ye"]) == {"mantle", "core"}
-    pq = pytest.importorskip("pyarrow.parquet")
     table = pq.read_table(tmp_path / "atm.parquet")
     assert table.num_rows == 24 and "dP_mu_mu" in table.column_names
     assert (tmp_path / "atm.png").stat().st_size > 1000

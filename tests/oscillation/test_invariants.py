@@ -112,3 +112,19 @@ def test_earth_chord_symmetry_and_shapes() -> None:
     P = probabilities_layers(np.geomspace(1, 80, 50), path.lengths_km, path.density_g_cm3, path.Ye,
                              params)
     assert np.max(np.abs(P - np.swapaxes(P, -1, -2))) < 1e-11
+
+
+def test_energy_baseline_grid_equals_one_at_a_time() -> None:
+    params = OscillationParameters.best_fit("inverted")
+    E = np.geomspace(0.3, 30.0, 7)
+    L = np.array([0.0, 295.0, 1284.9, 8000.0])
+    rho = np.array([2.6, 2.848, 4.0, 5.5])
+    eps = np.array([[0.1, 0.2j, 0.0], [-0.2j, 0.0, 0.05], [0.0, 0.05, -0.1]])
+    grid = probabilities(E[:, None], L[None, :], params, density_g_cm3=rho[None, :],
+                         eps_matter=eps, antineutrino=True)
+    assert grid.shape == (7, 4, 3, 3)
+    for i in range(E.size):
+        for j in range(L.size):
+            one = probabilities(E[i], L[j], params, density_g_cm3=rho[j], eps_matter=eps,
+                                antineutrino=True)
+            assert np.array_equal(one, grid[i, j])

@@ -6,8 +6,12 @@ rescaling density and baseline (reference.py). Required: <= 1e-12 in constant ma
 
 from __future__ import annotations
 
+import hamiltonians3nu as h3  # NuOscProbExact, in the test extra (lfvnsi[peers])
+import mpmath as mp
 import numpy as np
+import oscprob3nu as o3
 import pytest
+import slabs
 
 from lfvnsi.oscillation import (
     OscillationParameters,
@@ -20,8 +24,6 @@ from lfvnsi.oscillation.propagation import probabilities_layers
 
 from .reference import NOPE_DENSITY_SCALE, NOPE_KM_PER_EV, NOPE_LENGTH_SCALE, nope_potential_eV
 
-h3 = pytest.importorskip("hamiltonians3nu", reason="NuOscProbExact is in the test extra")
-o3 = pytest.importorskip("oscprob3nu")
 
 def _random_eps(scale: float, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed)
@@ -62,7 +64,6 @@ def test_constant_matter_with_nsi_to_1e12(ordering: str, antineutrino: bool, L_k
 def test_where_the_two_differ_most_we_are_the_exact_one() -> None:
     """7000 km at 0.1-0.5 GeV with |eps| ~ 1 (phases of hundreds of radians): the codes differ by
     up to ~1e-12; a 40-digit mpmath exponential says the difference is NuOscProbExact's."""
-    mp = pytest.importorskip("mpmath")
     params = OscillationParameters.best_fit("inverted")
     eps = _random_eps(1.0, 5)
     E = np.geomspace(0.1, 0.5, 400)
@@ -84,7 +85,6 @@ def test_where_the_two_differ_most_we_are_the_exact_one() -> None:
 
 
 def test_layers_against_their_slab_product() -> None:
-    slabs = pytest.importorskip("slabs")
     params = OscillationParameters.best_fit()
     eps = _random_eps(0.2, 9)
     lengths = np.array([300.0, 1200.0, 2500.0, 1200.0, 300.0])
