@@ -27,7 +27,16 @@ def test_point_json_is_the_documented_contract() -> None:
     proc = run("point", "--json")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert {"inputs", "spectrum", "couplings"} <= set(doc)
+    assert {"inputs", "spectrum", "couplings", "nsi", "observables"} <= set(doc)
+    # DESIGN.md: fixed names of the contract
+    assert set(doc["couplings"]["g_f"]) >= {"e", "u", "d", "mu", "tau"}
+    assert set(doc["nsi"]["eps"]) == {"e", "u", "d", "p", "n"}
+    for m in doc["nsi"]["eps"].values():
+        assert np.array(m["re"]).shape == (3, 3) and np.array(m["im"]).shape == (3, 3)
+    for name in ("Gamma_Zp_GeV", "Br_Zp_invisible", "Br_h_inv", "Br_tau_to_e_Zp",
+                 "Br_tau_to_mu_Zp", "Br_mu_to_e_Zp", "R_mue_Al", "R_mue_Au",
+                 "Br_pi0_to_gamma_Zp", "Br_h_inv_paper_estimate", "R_mue_Au_paper_estimate"):
+        assert isinstance(doc["observables"][name], float), name
     g = np.array(doc["couplings"]["g_nu"]["re"]) + 1j * np.array(doc["couplings"]["g_nu"]["im"])
     assert g.shape == (3, 3)
     masses = doc["spectrum"]["masses_GeV"]

@@ -44,20 +44,33 @@ def cli() -> None:
 @_one_line_errors
 def point(config: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
     """Evaluate one point (default: the built-in benchmark) and report it."""
-    from lfvnsi.couplings import compute_couplings
     from lfvnsi.io import load_point, point_document
-    from lfvnsi.spectrum import compute_spectrum
+    from lfvnsi.pipeline import evaluate
 
     params = load_point(config, overrides)
-    spectrum = compute_spectrum(params)
-    couplings = compute_couplings(params, spectrum)
-    document = point_document(params, spectrum, couplings)
+    document = point_document(evaluate(params))
     if as_json:
         click.echo(json.dumps(document, indent=1, allow_nan=True))
         return
     from lfvnsi.report import print_point
 
     print_point(document)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the table as one JSON document.")
+@_one_line_errors
+def reproduce(as_json: bool) -> None:
+    """Recompute every quantitative claim of the paper: its number, ours, the verdict and why."""
+    from lfvnsi.reproduce import reproduction_table
+
+    rows = reproduction_table()
+    if as_json:
+        click.echo(json.dumps({"claims": rows}, indent=1, allow_nan=True))
+        return
+    from lfvnsi.report import print_reproduction
+
+    print_reproduction(rows)
 
 
 @cli.command()

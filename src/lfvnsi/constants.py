@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-__all__ = ["StandardModel", "constant_sources", "standard_model"]
+__all__ = ["StandardModel", "branching_fraction", "constant_sources", "standard_model"]
 
 # `particle` names of the states whose mass (and width) the model needs.
 _PARTICLES = {
@@ -31,6 +31,22 @@ _PARTICLES = {
     "m_W": "W+",
     "m_Z": "Z0",
     "m_h": "H0",
+    "m_K0": "K(S)0",
+    "m_eta": "eta",
+    "m_rho": "rho(770)0",
+    "m_omega": "omega(782)",
+    "m_phi": "phi(1020)",
+    "m_D0": "D0",
+    "m_B": "B+",
+}
+_WIDTHS = {
+    "Gamma_mu": "mu-",
+    "Gamma_tau": "tau-",
+    "Gamma_pi": "pi+",
+    "Gamma_K": "K+",
+    "Gamma_rho": "rho(770)0",
+    "Gamma_omega": "omega(782)",
+    "Gamma_phi": "phi(1020)",
 }
 
 
@@ -56,11 +72,27 @@ class StandardModel:
     m_W: float
     m_Z: float
     m_h: float
+    m_K0: float
+    m_eta: float
+    m_rho: float
+    m_omega: float
+    m_phi: float
+    m_D0: float
+    m_B: float
     Gamma_mu: float
     Gamma_tau: float
+    Gamma_pi: float
+    Gamma_K: float
+    Gamma_rho: float
+    Gamma_omega: float
+    Gamma_phi: float
     Gamma_h_sm: float
     sin2_theta_w_msbar_mz: float
     sin2_theta_w_low_energy: float
+    f_pi: float
+    alpha_s_mz: float
+    p_0nubb: float
+    V_ud: float
 
     @property
     def v(self) -> float:
@@ -103,15 +135,42 @@ def standard_model() -> StandardModel:
         return float(value) * hepunits.MeV / hepunits.GeV
 
     masses = {key: gev(name, "mass") for key, name in _PARTICLES.items()}
-    widths = {key: gev(name, "width") for key, name in (("Gamma_mu", "mu-"), ("Gamma_tau", "tau-"))}
+    widths = {key: gev(name, "width") for key, name in _WIDTHS.items()}
     table = _table()
+
+    def value(name: str) -> float:
+        return float(table[name]["value"])  # type: ignore[arg-type]
+
     return StandardModel(
         G_F=codata.physical_constants["Fermi coupling constant"][0],
         alpha=codata.fine_structure,
         hbar_GeV_s=codata.hbar / codata.e * 1e-9,
-        Gamma_h_sm=float(table["higgs_width_sm"]["value"]),  # type: ignore[arg-type]
-        sin2_theta_w_msbar_mz=float(table["sin2_theta_w_msbar_mz"]["value"]),  # type: ignore[arg-type]
-        sin2_theta_w_low_energy=float(table["sin2_theta_w_low_energy"]["value"]),  # type: ignore[arg-type]
+        Gamma_h_sm=value("higgs_width_sm"),
+        sin2_theta_w_msbar_mz=value("sin2_theta_w_msbar_mz"),
+        sin2_theta_w_low_energy=value("sin2_theta_w_low_energy"),
+        f_pi=value("f_pi"),
+        alpha_s_mz=value("alpha_s_mz"),
+        p_0nubb=value("p_0nubb"),
+        V_ud=value("V_ud"),
         **masses,
         **widths,
     )
+
+
+@cache
+def branching_fraction(pdgid: str) -> float:
+    """A branching fraction from the PDG database shipped with the `pdg` package, by PDG id.
+
+    For example ``"M001.7"`` is BR(omega -> e+ e-), ``"S009.1"`` BR(pi0 -> gamma gamma),
+    ``"S010.1"`` BR(K+ -> mu+ nu). The edition is the one of the installed `pdg` package.
+    """
+    import warnings
+
+    import pdg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the pdg package's SQLAlchemy emits deprecation warnings
+        value = pdg.connect().get(pdgid).best_summary().value
+    if value is None:  # pragma: no cover - would mean a broken PDG table
+        raise RuntimeError(f"the PDG database has no value for {pdgid}")
+    return float(value)

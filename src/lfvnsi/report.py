@@ -8,7 +8,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["print_point"]
+__all__ = ["print_point", "print_reproduction"]
 
 _FLAV = ("e", "mu", "tau")
 
@@ -49,3 +49,75 @@ def print_point(doc: dict[str, Any], console: Console | None = None) -> None:
     console.print(_matrix_table("|g_nu| / g_psi, flavour basis", coup["g_nu"], inp["g_psi"]))
     for note in coup["notes"]:
         console.print(f"• {note}")
+    if "nsi" in doc:
+        _print_matter(console, doc)
+    if "observables" in doc:
+        _print_predictions(console, doc["observables"])
+
+
+def _print_matter(console: Console, doc: dict[str, Any]) -> None:
+    g_f = doc["couplings"]["g_f"]
+    table = Table(title=f"Matter couplings g_f ({doc['inputs']['matter']})", title_justify="left")
+    for f in g_f:
+        table.add_column(f, justify="right")
+    table.add_row(*(f"{v:.4g}" for v in g_f.values()))
+    console.print(table)
+    for f in ("u", "e", "p"):
+        console.print(_signed_matrix_table(f"eps^{f} (contact; flavour basis)", doc["nsi"]["eps"][f]))
+
+
+def _signed_matrix_table(title: str, m: dict[str, list[list[float]]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("")
+    for f in _FLAV:
+        table.add_column(f, justify="right")
+    z = np.array(m["re"]) + 1j * np.array(m["im"])
+    for f, row in zip(_FLAV, z):
+        table.add_row(f, *(f"{x.real:+.4e}" if x.imag == 0 else f"{x:.3e}" for x in row))
+    return table
+
+
+# (observable, label) shown in the report; "_paper_estimate" partners are added beside them.
+_PREDICTIONS = (
+    ("Gamma_Zp_GeV", "Z' total width (GeV)"), ("Br_Zp_invisible", "BR(Z' -> nu nu)"),
+    ("Br_Zp_to_ee", "BR(Z' -> e e)"), ("Br_Zp_to_mumu", "BR(Z' -> mu mu)"),
+    ("Br_Zp_to_hadrons", "BR(Z' -> hadrons)"), ("Br_Zp_to_nuN", "BR(Z' -> nu N)"),
+    ("N_invisible_dominance", "min Gamma(N -> nu Z')/Gamma_EW(N)"),
+    ("Br_h_inv", "BR(h -> invisible)"), ("Br_tau_to_e_Zp", "BR(tau -> e Z')"),
+    ("Br_tau_to_mu_Zp", "BR(tau -> mu Z')"), ("Br_mu_to_e_Zp", "BR(mu -> e Z')"),
+    ("R_mue_Al", "R(mu -> e, Al)"), ("R_mue_Au", "R(mu -> e, Au)"),
+    ("Br_K_to_mu_nu_Zp", "BR(K -> mu nu Z')"), ("Br_K_to_e_nu_Zp", "BR(K -> e nu Z')"),
+    ("Br_pi0_to_gamma_Zp", "BR(pi0 -> gamma Z')"), ("m_betabeta_eV", "m_betabeta (eV)"),
+    ("schwarz_ratio_u", "|eps_ab|^2/|eps_aa eps_bb| (u)"),
+)
+
+
+def _print_predictions(console: Console, obs: dict[str, float]) -> None:
+    table = Table(title="Predictions (exact; the paper's own estimate beside it where it gave one)",
+                  title_justify="left")
+    table.add_column("observable")
+    table.add_column("value", justify="right")
+    table.add_column("paper's estimate", justify="right")
+    for name, label in _PREDICTIONS:
+        paper = obs.get(f"{name}_paper_estimate")
+        table.add_row(label, f"{obs[name]:.4g}", "" if paper is None else f"{paper:.4g}")
+    console.print(table)
+
+
+def print_reproduction(rows: list[dict[str, Any]], console: Console | None = None) -> None:
+    """The paper-reproduction table (``lfvnsi reproduce``), reasons as numbered notes."""
+    console = console or Console()
+    colour = {"reproduced": "green", "order-of-magnitude estimate": "yellow",
+              "does not follow": "red"}
+    table = Table(title="The paper's claims recomputed (Farzan, arXiv:1912.09408)",
+                  title_justify="left")
+    for name, justify in (("#", "right"), ("where", "left"), ("claim", "left"),
+                          ("paper", "right"), ("ours", "right"), ("ratio", "right"),
+                          ("verdict", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for i, r in enumerate(rows, start=1):
+        table.add_row(str(i), r["where"], r["claim"], f"{r['paper']:.3g}", f"{r['ours']:.4g}",
+                      f"{r['ratio']:.3g}", f"[{colour[r['verdict']]}]{r['verdict']}[/]")
+    console.print(table)
+    for i, r in enumerate(rows, start=1):
+        console.print(f"{i:>2}. {r['reason']}")

@@ -81,10 +81,10 @@ def matter_couplings(params: Parameters) -> MatterCouplings:
     g_B = p.g_B if gauged else np.zeros(p.shape)
     g: dict[str, np.ndarray] = {}
     for i, lepton in enumerate(FLAVOURS):
-        g[lepton] = -p.kinetic_mixing * e_cw - a[..., i] * g_B
+        g[lepton] = -p.kinetic_mixing * e_cw - a[..., i] * g_B + 0.0  # + 0.0: no negative zero
     for f in ("u", "d", "p", "n"):
-        g[f] = p.kinetic_mixing * e_cw * _Q[f] + _B[f] * g_B
-    nu_diagonal = -a * g_B[..., None]
+        g[f] = p.kinetic_mixing * e_cw * _Q[f] + _B[f] * g_B + 0.0
+    nu_diagonal = -a * g_B[..., None] + 0.0
     a_alpha, a_beta = a[..., FLAVOURS.index(p.alpha)], a[..., FLAVOURS.index(p.beta)]
     return MatterCouplings(
         g=g,

@@ -11,10 +11,13 @@ from typing import Any
 import numpy as np
 
 from lfvnsi.couplings import Couplings
+from lfvnsi.couplings.matter import MATTER_FERMIONS
 from lfvnsi.model.parameters import FLAVOURS, Parameters
+from lfvnsi.nsi import NSI_FERMIONS
+from lfvnsi.pipeline import Results
 from lfvnsi.spectrum import Spectrum
 
-__all__ = ["coupling_notes", "matrix_json", "point_document"]
+__all__ = ["coupling_notes", "matrix_json", "matter_notes", "point_document"]
 
 
 def matrix_json(m: np.ndarray) -> dict[str, list[list[float]]]:
@@ -53,9 +56,41 @@ def coupling_notes(params: Parameters, spectrum: Spectrum, couplings: Couplings)
     return notes
 
 
-def point_document(params: Parameters, spectrum: Spectrum, couplings: Couplings) -> dict[str, Any]:
-    """JSON-ready document of one point: ``inputs``, ``spectrum``, ``couplings``."""
-    s, c = spectrum, couplings
+def matter_notes(results: Results) -> list[str]:
+    """Consistency of the matter coupling scheme (REFERENCE F8, section 2.11; paper Eq. 20)."""
+    p, m = results.params, results.matter
+    notes = []
+    if p.matter == "gauged":
+        a = (float(p.a_e), float(p.a_mu), float(p.a_tau))
+        if not bool(m.yukawa_invariant):
+            notes.append(
+                f"gauged U(1)' = B - sum a_l L_l with a_{p.alpha} = {a[FLAVOURS.index(p.alpha)]:g}, "
+                f"a_{p.beta} = {a[FLAVOURS.index(p.beta)]:g}: the Yukawas lambda N~_R H L of Eq. 10 "
+                f"are not U(1)'-invariant unless a_alpha = a_beta = 0 (REFERENCE F8).")
+        if not bool(m.anomaly_free):
+            notes.append(f"a_e + a_mu + a_tau = {sum(a):g} != 3: the [SU(2)]^2 U(1)' anomaly needs "
+                         f"new chiral doublets (paper below Eq. 20).")
+        else:
+            notes.append("a_e + a_mu + a_tau = 3: no new doublets needed; [U(1)']^3 and the "
+                         "gravitational anomaly still need singlets, e.g. a right-handed nu of "
+                         "charge -a (REFERENCE 2.11).")
+        notes.append("g_psi and g_B are independent inputs, as in the paper, although both belong "
+                     "to the same U(1)': their ratio is the psi/baryon charge ratio.")
+    else:
+        notes.append("kinetic mixing: the Z' couples to the electromagnetic current, so the NSI of "
+                     "any neutral medium cancel (eps^e + eps^p = 0, eps^n = 0) while CEvNS sees "
+                     "Z eps^p (paper section II B); g_B and a_l are not used.")
+    return notes
+
+
+def _scalar(x: Any) -> float:
+    return float(np.asarray(x))
+
+
+def point_document(results: Results) -> dict[str, Any]:
+    """JSON-ready document of one point: ``inputs``, ``spectrum``, ``couplings``, ``nsi``,
+    ``observables`` (DESIGN.md "The public contract")."""
+    params, s, c = results.params, results.spectrum, results.couplings
     masses = np.asarray(s.masses)
     return {
         "inputs": params.to_dict(),
@@ -80,6 +115,15 @@ def point_document(params: Parameters, spectrum: Spectrum, couplings: Couplings)
             "g_nu_offdiagonal": float(c.g_nu_offdiagonal),
             "g_nu_diagonal_max": float(c.g_nu_diagonal_max),
             "zprime_mass_basis": matrix_json(c.zprime),
-            "notes": coupling_notes(params, s, c),
+            "g_f": {f: _scalar(results.matter.g[f]) for f in MATTER_FERMIONS},
+            "g_nu_total": matrix_json(results.nsi.g_nu_total),
+            "notes": coupling_notes(params, s, c) + matter_notes(results),
         },
+        "nsi": {
+            "eps": {f: matrix_json(results.nsi.eps[f]) for f in NSI_FERMIONS},
+            "convention": "L = -2 sqrt2 G_F eps^f_ab (nu_a gamma P_L nu_b)(f gamma f), contact "
+                          "limit, per number density of f; flavour order e, mu, tau (Eq. 6)",
+        },
+        "observables": {name: _scalar(v) for name, v in results.observables.items()},
+        "per_heavy_state": {name: np.asarray(v).tolist() for name, v in results.per_state.items()},
     }

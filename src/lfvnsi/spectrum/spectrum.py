@@ -91,8 +91,13 @@ class Spectrum:
 
     @property
     def non_unitarity(self) -> np.ndarray:
-        """(..., 3, 3) 1 - N N^dagger (REFERENCE section 4.6): eta = (1 - N N^dagger)/2."""
-        return np.eye(3) - self.projector_block([0, 1, 2], [0, 1, 2])
+        """(..., 3, 3) 1 - N N^dagger (REFERENCE section 4.6): eta = (1 - N N^dagger)/2.
+
+        Formed as the heavy part of the flavour rows, sum_heavy U U^dagger (equal by unitarity),
+        so that a small non-unitarity keeps its relative precision.
+        """
+        V_h = self.vectors[..., :3, self.heavy]
+        return V_h @ np.conj(np.swapaxes(V_h, -1, -2))
 
     def projector_block(self, rows: list[int] | np.ndarray, cols: list[int] | np.ndarray
                         ) -> np.ndarray:

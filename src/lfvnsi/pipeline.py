@@ -1,0 +1,56 @@
+"""The batched pipeline: parameters -> spectrum -> couplings -> NSI -> observables.
+
+One call evaluates a whole batch; a single point is a batch of shape (). The constraints layer
+(``lfvnsi.constants`` bounds) reads the ``Results`` this returns.
+
+References: DESIGN.md ("parameters in, one batched pipeline, a table of physics out").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from lfvnsi.couplings import Couplings, compute_couplings
+from lfvnsi.couplings.matter import MatterCouplings, matter_couplings
+from lfvnsi.model.parameters import Parameters
+from lfvnsi.nsi import NSI, nsi_from_couplings
+from lfvnsi.observables import compute_observables
+from lfvnsi.spectrum import Spectrum, compute_spectrum
+
+__all__ = ["Results", "evaluate"]
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything computed for a batch of points.
+
+    Attributes
+    ----------
+    params, spectrum, couplings, matter, nsi : the layers' outputs.
+    observables : name -> (...,) array (see ``lfvnsi.observables.OBSERVABLES``).
+    per_state : name -> (..., n_heavy) array, one value per heavy mass eigenstate.
+    """
+
+    params: Parameters
+    spectrum: Spectrum
+    couplings: Couplings
+    matter: MatterCouplings
+    nsi: NSI
+    observables: dict[str, np.ndarray]
+    per_state: dict[str, np.ndarray]
+
+
+def evaluate(params: Parameters, backend: str = "auto", kappa: float = 1.0) -> Results:
+    """Run the whole pipeline on a batch of points.
+
+    ``backend`` selects the spectrum kernel (see ``compute_spectrum``); ``kappa`` is the O(1)
+    factor of the one-loop LFV vertex (REFERENCE R.5.9).
+    """
+    spectrum = compute_spectrum(params, backend=backend)
+    couplings = compute_couplings(params, spectrum)
+    matter = matter_couplings(params)
+    nsi = nsi_from_couplings(couplings.g_nu, matter, params.m_zprime, spectrum.flavours)
+    flat, per_state = compute_observables(params, couplings, matter, nsi, kappa=kappa)
+    return Results(params, spectrum, couplings, matter, nsi, flat, per_state)
