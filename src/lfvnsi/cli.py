@@ -73,6 +73,55 @@ def reproduce(as_json: bool) -> None:
     print_reproduction(rows)
 
 
+@cli.command()
+@click.argument("config", required=False, type=click.Path(dir_okay=False))
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override one model parameter (repeatable), e.g. --set g_B=1e-4.")
+@click.option("--preset", default=None, help="dune, t2hk or atmospheric (default dune).")
+@click.option("--ordering", default=None, help="normal (default) or inverted.")
+@click.option("--release", default=None, help="Oscillation-parameter release (default nufit-6.0).")
+@click.option("--antineutrino/--neutrino", default=None, help="Antineutrinos (default neutrinos).")
+@click.option("--energy-min", "energy_min_GeV", type=float, default=None, help="Lowest energy, GeV.")
+@click.option("--energy-max", "energy_max_GeV", type=float, default=None, help="Highest energy, GeV.")
+@click.option("--n-energies", type=int, default=None, help="Number of log-spaced energies.")
+@click.option("--baseline", "baseline_km", type=float, default=None, help="Baseline, km.")
+@click.option("--density", "density_g_cm3", type=float, default=None, help="Density, g/cm^3.")
+@click.option("--Ye", "Ye", type=float, default=None, help="Electrons per nucleon.")
+@click.option("--cos-zenith-min", type=float, default=None, help="Earth preset: lowest cos(zenith).")
+@click.option("--cos-zenith-max", type=float, default=None, help="Earth preset: highest cos(zenith).")
+@click.option("--n-zenith", type=int, default=None, help="Earth preset: number of zenith angles.")
+@click.option("--slabs", "slabs_per_segment", type=int, default=None,
+              help="Earth preset: slabs per PREM segment (default 8).")
+@click.option("--channel", default=None, help="Channel of the report and plots, e.g. mu->e.")
+@click.option("--out", default=None, help="Write the table to FILE.csv or FILE.parquet.")
+@click.option("--plot", default=None, help="Write the figure to FILE.png/.pdf/.svg.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of tables.")
+@_one_line_errors
+def oscillate(config: str | None, overrides: tuple[str, ...], as_json: bool,
+              **flags: Any) -> None:
+    """Oscillation probabilities with the model's NSI against standard matter."""
+    from lfvnsi.io import load_point
+    from lfvnsi.io.config import config_section, read_config
+    from lfvnsi.oscillation.document import oscillation_document
+    from lfvnsi.oscillation.output import plot_oscillation, write_table
+    from lfvnsi.oscillation.run import resolve_options, run_oscillation
+
+    table = config_section(read_config(config), "oscillation") if config is not None else {}
+    options = resolve_options(table, flags)
+    params = load_point(config, overrides)
+    result = run_oscillation(params, options)
+    if options["out"]:
+        write_table(result, options["out"])
+    if options["plot"]:
+        plot_oscillation(result, options["plot"])
+    if as_json:
+        click.echo(json.dumps(oscillation_document(result), allow_nan=True))
+        return
+    from lfvnsi.oscillation.report import print_oscillation
+
+    print_oscillation(result)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     cli.main(args=argv, prog_name="lfvnsi")

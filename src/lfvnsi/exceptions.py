@@ -6,7 +6,7 @@ boolean column of the results. These classes are for input the tool cannot evalu
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "HierarchyError", "LfvnsiError", "ParameterError"]
+__all__ = ["ConfigError", "HierarchyError", "LfvnsiError", "MissingExtraError", "ParameterError"]
 
 
 class LfvnsiError(ValueError):
@@ -29,3 +29,12 @@ class ConfigError(LfvnsiError):
 
 class HierarchyError(ParameterError):
     """A lepton-number-violating mu term is not far below the heavy masses (inverse seesaw fails)."""
+
+
+class MissingExtraError(LfvnsiError, ImportError):
+    """An optional feature needs a package that is not installed; the message names the extra."""
+
+    def __init__(self, package: str, extra: str, feature: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(f"{feature} needs {package}: pip install 'lfvnsi[{extra}]'")
