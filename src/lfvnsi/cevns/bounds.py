@@ -56,6 +56,9 @@ SCHEMES = {"baryonic": (1.0, 1.0), "kinetic": (2.0 / 3.0, -1.0 / 3.0)}
 
 _COLUMN = {"baryonic": "gnu_gq", "kinetic": "gnu_gp_kinetic"}
 
+# Typical momentum transfer (GeV) that sets the scale of the coupling search.
+_Q0 = 0.05
+
 
 def masses_default() -> np.ndarray:
     """m_Z' grid of the packaged curves: 1 MeV to 10 GeV, ten points per decade (GeV)."""
@@ -86,13 +89,25 @@ def upper_limit(chi2: Callable[[np.ndarray], np.ndarray], batch: int, level: flo
     """Smallest t above the best fit with chi2(t) - min chi2 = level, per batch element.
 
     ``chi2`` maps (batch, G) values of t >= 0 to (batch, G) chi^2. The minimum is taken on
-    ``grid`` (0 and a log grid), the crossing bracketed on it and refined by bisection in log t.
+    ``grid`` (0 and a log grid) and refined by golden-section search, the crossing bracketed on
+    the grid and refined by bisection in log t.
     Returns inf where no crossing lies on the grid.
     """
     grid = np.concatenate([[0.0], np.logspace(-6, 6, 49)]) if grid is None else grid
     values = chi2(np.broadcast_to(grid, (batch, len(grid))))
     best = np.argmin(values, axis=1)
-    target = values[np.arange(batch), best] + level
+    # refine an interior minimum by golden-section search between the neighbouring grid points
+    a = grid[np.maximum(best - 1, 0)]
+    b = grid[np.minimum(best + 1, len(grid) - 1)]
+    ratio = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(iterations):
+        c, d = b - ratio * (b - a), a + ratio * (b - a)
+        left = chi2(np.stack([c, d], axis=1))
+        lower = left[:, 0] < left[:, 1]
+        b = np.where(lower, d, b)
+        a = np.where(lower, a, c)
+    refined = chi2(np.stack([0.5 * (a + b), grid[best]], axis=1)).min(axis=1)
+    target = np.minimum(refined, values[np.arange(batch), best]) + level
     above = (values > target[:, None]) & (np.arange(len(grid))[None, :] > best[:, None])
     has = above.any(axis=1)
     k = np.where(has, np.argmax(above, axis=1), 1)
@@ -110,8 +125,9 @@ def excluded_coupling(dataset: str, scheme: str, pair: str, m_zprime: np.ndarray
                       form_factor: str = "helm") -> np.ndarray:
     """90% CL upper limit on y = |(g_nu)_ab g_f| at each m_Z' (GeV) from release ``dataset``.
 
-    The signal is S_SM + (y/y_ref)^2 X with y_ref = 2 sqrt2 G_F m_Z'^2 (eps = 1 at q^2 = 0),
-    because the flavour-changing amplitude adds to the rate without interference.
+    The signal is S_SM + (y/y_ref)^2 X because the flavour-changing amplitude adds to the rate
+    without interference; y_ref = 2 sqrt2 G_F (m_Z'^2 + Q_0^2), Q_0 = 0.05 GeV a typical momentum
+    transfer, keeps (y/y_ref)^2 of order one at the limit for light and heavy mediators alike.
 
     References: REFERENCE.md R.4.8, R.4.9; this module's docstring for the schemes.
     """
@@ -119,13 +135,14 @@ def excluded_coupling(dataset: str, scheme: str, pair: str, m_zprime: np.ndarray
     rel = release(dataset, form_factor)
     like = likelihood(rel)
     sm = predict(rel).bins
-    unit = predict(rel, _couplings(scheme, pair, np.ones_like(m), m)).bins - sm  # (n_m, n_bins)
+    eps_ref = (m**2 + _Q0**2) / m**2  # eps(q^2 = 0) of y = y_ref
+    unit = predict(rel, _couplings(scheme, pair, eps_ref, m)).bins - sm  # (n_m, n_bins)
 
     def chi2(t: np.ndarray) -> np.ndarray:
         return like.chi2(sm + t[..., None] * unit[:, None, :])
 
     t = upper_limit(chi2, len(m))
-    return np.sqrt(t) / eps_for_unit_coupling(m)
+    return np.sqrt(t) * eps_ref / eps_for_unit_coupling(m)
 
 
 def _header(dataset: str, form_factor: str) -> list[str]:

@@ -353,7 +353,8 @@ def release(name: str, form_factor: str = "helm") -> Release:
         kernel.append(np.stack(rows)[:, None, :] * response[None, :, :])
     time_pdf = _time_pdf(info, name, t_edges)
 
-    f90 = None
+    f90: np.ndarray | None = None
+    off: np.ndarray | None
     if name == "csi2017":
         observed, off, backgrounds = _csi2017_data(info, name, e_edges, t_edges)
         shape: tuple[int, ...] = (len(e_edges) - 1, len(t_edges) - 1)
@@ -361,8 +362,9 @@ def release(name: str, form_factor: str = "helm") -> Release:
         observed, off, backgrounds = _csi2021_data(info, name, e_edges, t_edges)
         shape = (len(e_edges) - 1, len(t_edges) - 1)
     else:
-        observed, off, backgrounds, f90 = _lar2020_data(info, name)
-        shape = (len(e_edges) - 1, f90.shape[1], len(t_edges) - 1)
+        observed, off, backgrounds, f90_table = _lar2020_data(info, name)
+        f90 = f90_table
+        shape = (len(e_edges) - 1, f90_table.shape[1], len(t_edges) - 1)
     return Release(name=name, info=info, form_factor=form_factor, isotopes=tgt.isotopes, T=T, dT=dT,
                    kernel=np.stack(kernel), time_pdf=time_pdf, f90=f90, bin_shape=shape,
                    energy_edges=e_edges, energy_unit=unit, time_edges=t_edges,

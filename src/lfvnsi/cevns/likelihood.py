@@ -141,6 +141,6 @@ def chi2_counting_csi2017(n_signal: np.ndarray | float, n_measured: float = 142.
     References: arXiv:1708.01294 (supplementary materials, chi^2 of the counting analysis).
     """
     N = np.asarray(n_signal, dtype=float)
-    var = n_measured + 2.0 * n_steady_state + n_beam_background
-    var = var + (sigma_signal * N) ** 2 + (sigma_background * n_beam_background) ** 2
+    var = (n_measured + 2.0 * n_steady_state + n_beam_background + (sigma_signal * N) ** 2
+           + (sigma_background * n_beam_background) ** 2)
     return (n_measured - N - n_beam_background) ** 2 / var

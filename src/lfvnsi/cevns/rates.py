@@ -74,7 +74,7 @@ def predict(release: Release, couplings: CEvNSCouplings | None = None,
     couplings = CEvNSCouplings.standard_model() if couplings is None else couplings
     moments = coupling_moments(release, couplings.m_zprime)  # (*S', n_iso, 3, 3, n_E)
     flavours = np.array([c.flavour for c in flux.COMPONENTS])
-    energy = 0.0
+    energy = np.zeros(())
     for i, nuc in enumerate(release.isotopes):
         Q = weak_charge(nuc, sin2_theta_w)
         P = nucleus_charge(couplings, nuc)  # (*S, 3, 3)
@@ -83,5 +83,4 @@ def predict(release: Release, couplings: CEvNSCouplings | None = None,
         m = moments[..., i, :, :, :]
         energy = energy + (Q**2 * m[..., 0, :] + 2.0 * Q * a[..., None] * m[..., 1, :]
                            + b[..., None] * m[..., 2, :])
-    energy = np.asarray(energy)
     return Prediction(energy=energy, bins=release.bins_from_energy(energy))
