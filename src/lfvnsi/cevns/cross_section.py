@@ -122,7 +122,10 @@ def weak_charge(nuc: Nucleus, sin2_theta_w: float | None = None) -> float:
 
 
 def recoil_max(E: np.ndarray | float, M: float) -> np.ndarray:
-    """Largest recoil energy T_max = 2 E^2/(M + 2 E) in GeV for neutrino energy E (GeV)."""
+    """Largest recoil energy T_max = 2 E^2/(M + 2 E) in GeV for neutrino energy E (GeV).
+
+    References: elastic two-body kinematics, the zero of the factor of REFERENCE.md R.4.9.
+    """
     E = np.asarray(E, dtype=float)
     return 2.0 * E**2 / (M + 2.0 * E)
 
