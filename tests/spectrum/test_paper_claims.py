@@ -13,8 +13,8 @@ import pytest
 from lfvnsi import Parameters, compute_couplings, compute_spectrum
 from lfvnsi.model import mass_matrix
 
-TEXTURES_POINT = dict(version="lnc", alpha="e", beta="mu", g_psi=1.0, mt_alpha=0.05, mt_beta=0.03,
-                      M1=1.0, M2=1.2, M_N=1.3, mu_L1=1e-9, mu_L2=2e-9)
+TEXTURES_POINT = {"version": "lnc", "alpha": "e", "beta": "mu", "g_psi": 1.0, "mt_alpha": 0.05, "mt_beta": 0.03,
+                      "M1": 1.0, "M2": 1.2, "M_N": 1.3, "mu_L1": 1e-9, "mu_L2": 2e-9}
 
 
 def evaluate(**kw):
@@ -31,14 +31,14 @@ def test_eq14_determinant_vanishes_at_mu_zero() -> None:
         mt, M2, m2, MN = (mp.mpf(float(x)) for x in rng.uniform(0.01, 5, 4))
         eq14 = mp.matrix([[0, 0, mt, 0], [0, 0, M2, 0], [mt, M2, 0, m2], [0, 0, m2, MN]])
         assert mp.det(eq14) == 0
-        p, s, _ = evaluate(version="lnv", texture="paper", mt_beta=float(mt), M2=float(M2),
+        _p, s, _ = evaluate(version="lnv", texture="paper", mt_beta=float(mt), M2=float(M2),
                            m2=float(m2), M_N=float(MN), mt_alpha=0.1, m1=1.0)
         assert np.all(s.light_masses == 0.0)
 
 
 def test_eq14_null_vector_has_no_psi_component() -> None:
     """R.2.3: the massless state is (M2, -mt, 0, 0)/norm, so sin(beta) = 0 exactly (F1)."""
-    p, s, c = evaluate(version="lnv", texture="paper", alpha="e", beta="mu", mt_alpha=0.07,
+    _p, s, c = evaluate(version="lnv", texture="paper", alpha="e", beta="mu", mt_alpha=0.07,
                        mt_beta=0.05, M1=1.1, M2=1.0, m1=0.8, m2=1.0, M_N=1.0)
     assert s.sin_beta == 0.0 and s.sin_alpha == 0.0
     assert s.sin_beta_prime == pytest.approx(0.05 / np.hypot(1.0, 0.05), rel=1e-14)
@@ -53,7 +53,7 @@ def test_paper_texture_g_nu_is_mu_suppressed_textures_md() -> None:
 
 def test_consistent_texture_reproduces_textures_md_and_v21() -> None:
     """TEXTURES.md / REFERENCE V21: 7.2877e-4 (flavour projection), 7.30507e-4 (mass basis)."""
-    _, s, c = evaluate(texture="consistent", mp1=0.9, mp2=1.1, **TEXTURES_POINT)
+    _, _s, c = evaluate(texture="consistent", mp1=0.9, mp2=1.1, **TEXTURES_POINT)
     assert abs(c.g_nu[0, 1]) == pytest.approx(7.28769e-4, rel=2e-6)
     assert np.max(np.abs(c.g_nu_mass_basis)) == pytest.approx(7.30507e-4, rel=2e-6)
     assert c.g_nu_diagonal_max < 1e-60
@@ -127,18 +127,18 @@ def test_z2_forbids_diagonal_g_nu(version_texture: tuple[str, str]) -> None:
     version, texture = version_texture
     rng = np.random.default_rng(5)
     n = 50
-    kw = dict(version=version, texture=texture, alpha="e", beta="tau",
-              mt_alpha=rng.uniform(0.01, 0.2, n), mt_beta=rng.uniform(0.01, 0.2, n),
-              M1=rng.uniform(0.5, 3, n), M2=rng.uniform(0.5, 3, n), M_N=rng.uniform(0.5, 3, n),
-              mu_L1=rng.uniform(-1e-8, 1e-8, n), mu_L2=rng.uniform(-1e-8, 1e-8, n),
-              mu_R1=rng.uniform(-1e-8, 1e-8, n), mu_R2=rng.uniform(-1e-8, 1e-8, n))
+    kw = {"version": version, "texture": texture, "alpha": "e", "beta": "tau",
+              "mt_alpha": rng.uniform(0.01, 0.2, n), "mt_beta": rng.uniform(0.01, 0.2, n),
+              "M1": rng.uniform(0.5, 3, n), "M2": rng.uniform(0.5, 3, n), "M_N": rng.uniform(0.5, 3, n),
+              "mu_L1": rng.uniform(-1e-8, 1e-8, n), "mu_L2": rng.uniform(-1e-8, 1e-8, n),
+              "mu_R1": rng.uniform(-1e-8, 1e-8, n), "mu_R2": rng.uniform(-1e-8, 1e-8, n)}
     if texture == "paper":
         kw.update(m1=rng.uniform(0.5, 3, n), m2=rng.uniform(0.5, 3, n))
     elif texture == "consistent":
         kw.update(mp1=rng.uniform(0.5, 3, n), mp2=rng.uniform(0.5, 3, n))
     else:
         kw.update(sin_alpha=rng.uniform(0.001, 0.1, n), sin_beta=rng.uniform(0.001, 0.1, n))
-    _, s, c = evaluate(**kw)
+    _, _s, c = evaluate(**kw)
     assert np.all(np.diagonal(c.g_nu, axis1=-2, axis2=-1) == 0.0)
     # switching mu_21 on breaks the Z2 and diagonal entries appear
     _, _, c2 = evaluate(**{**kw, "mu_21": 1e-8})

@@ -20,11 +20,11 @@ def points(draw) -> dict:
     version, texture = draw(st.sampled_from([("lnv", "paper"), ("lnc", "paper"),
                                              ("lnc", "consistent")]))
     alpha, beta = draw(st.permutations(["e", "mu", "tau"]))[:2]
-    kw = dict(version=version, texture=texture, alpha=alpha, beta=beta,
-              g_psi=draw(st.floats(1e-3, 1.0)), mt_alpha=draw(mixings), mt_beta=draw(mixings),
-              M1=draw(masses), M2=draw(masses), M_N=draw(masses), mu_L1=draw(mus),
-              mu_L2=draw(mus), mu_R1=draw(mus), mu_R2=draw(mus), mu_21=draw(mus),
-              mu_21R=draw(mus))
+    kw = {"version": version, "texture": texture, "alpha": alpha, "beta": beta,
+              "g_psi": draw(st.floats(1e-3, 1.0)), "mt_alpha": draw(mixings), "mt_beta": draw(mixings),
+              "M1": draw(masses), "M2": draw(masses), "M_N": draw(masses), "mu_L1": draw(mus),
+              "mu_L2": draw(mus), "mu_R1": draw(mus), "mu_R2": draw(mus), "mu_21": draw(mus),
+              "mu_21R": draw(mus)}
     if texture == "paper":
         kw.update(m1=draw(masses), m2=draw(masses))
     else:
@@ -33,10 +33,10 @@ def points(draw) -> dict:
 
 
 @SETTINGS
-@given(points())
-def test_mixing_is_unitary_and_takagi(kw: dict) -> None:
+@given(points(), st.sampled_from(["numpy", "compiled"]))
+def test_mixing_is_unitary_and_takagi(kw: dict, backend: str) -> None:
     p = Parameters(**kw)
-    s = compute_spectrum(p)
+    s = compute_spectrum(p, backend=backend)
     U, M = s.mixing, mass_matrix(p).matrix
     n = U.shape[-1]
     assert np.max(np.abs(U.conj().T @ U - np.eye(n))) < 1e-12
@@ -84,8 +84,8 @@ def test_g_nu_independent_of_light_basis(kw: dict) -> None:
 
 
 @SETTINGS
-@given(st.lists(points(), min_size=2, max_size=4))
-def test_batch_equals_scalar(kws: list[dict]) -> None:
+@given(st.lists(points(), min_size=2, max_size=4), st.sampled_from(["numpy", "compiled"]))
+def test_batch_equals_scalar(kws: list[dict], backend: str) -> None:
     first = kws[0]
     kws = [{**k, **{n: first[n] for n in ("version", "texture", "alpha", "beta")},
             **({"m1": 0.0, "m2": 0.0} if first["texture"] != "paper" else {"mp1": 0.0,
@@ -97,11 +97,11 @@ def test_batch_equals_scalar(kws: list[dict]) -> None:
            for k in kws]
     numeric = [n for n, v in kws[0].items() if isinstance(v, float)]
     batch = Parameters(**{**kws[0], **{n: np.array([k[n] for k in kws]) for n in numeric}})
-    sb = compute_spectrum(batch)
+    sb = compute_spectrum(batch, backend=backend)
     gb = compute_couplings(batch, sb).g_nu
     for i, k in enumerate(kws):
         p = Parameters(**k)
-        s = compute_spectrum(p)
+        s = compute_spectrum(p, backend=backend)
         np.testing.assert_allclose(sb.masses[i], s.masses, rtol=1e-13, atol=0)
         g = compute_couplings(p, s).g_nu
         np.testing.assert_allclose(gb[i], g, rtol=1e-12, atol=1e-14 * np.abs(g).max())

@@ -104,7 +104,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
 
 
 def _array(name: str, value: Any) -> np.ndarray:
-    if isinstance(value, (bool, np.bool_)) or isinstance(value, str):
+    if isinstance(value, (bool, np.bool_, str)):
         raise ParameterError(name, value, "must be a real number (or an array of them)")
     try:
         arr = np.asarray(value, dtype=np.float64)
@@ -197,8 +197,8 @@ class Parameters:
             must_vanish += [(n, "texture 'paper' has only the psi_R Yukawa m1, m2")
                             for n in ("mp1", "mp2")]
         if tex == "effective":
-            must_vanish += [(n, "texture 'effective' derives the psi_L Yukawa from sin_alpha, "
-                                "sin_beta (with m1 = m2 = 0)") for n in ("mp1", "mp2", "m1", "m2")]
+            must_vanish += [(n, ("texture 'effective' derives the psi_L Yukawa from sin_alpha, "
+                                "sin_beta (with m1 = m2 = 0)")) for n in ("mp1", "mp2", "m1", "m2")]
             for sin, mt in (("sin_alpha", "mt_alpha"), ("sin_beta", "mt_beta")):
                 if not np.all(getattr(self, sin) > 0):
                     bad, where = _first_bad(getattr(self, sin), getattr(self, sin) > 0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lfvnsi.model.textures import MassMatrix
-from lfvnsi.spectrum.takagi import takagi, takagi_real
+from lfvnsi.spectrum.takagi import jacobi_eigh, takagi, takagi_real
 
 __all__ = ["Frame", "frame"]
 
@@ -50,7 +50,10 @@ def _lnv_sector(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     heavy[..., 0, 1] = heavy[..., 1, 0] = Mp
     heavy[..., 1, 2] = heavy[..., 2, 1] = m
     heavy[..., 2, 2] = x
-    w, V, _ = takagi_real(heavy)
+    # Jacobi (relative criterion) rather than LAPACK, whose error is eps x the largest root;
+    # det = -M'^2 x is exact, so the smallest root follows from the other two.
+    w, V, _ = jacobi_eigh(heavy)
+    w[..., 0] = -Mp * Mp * x / (w[..., 1] * w[..., 2])
     W = np.zeros(shape + (4, 4))
     W[..., 0, 0], W[..., 1, 0] = M / Mp, -mt / Mp
     X = np.zeros(shape + (4, 3))
@@ -73,7 +76,9 @@ def _lnc_sector(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c1, c2 = D[..., :, 0], D[..., :, 1]
     null = np.cross(c1, c2)
     volume = np.linalg.norm(null, axis=-1)  # = s_1 s_2, to full relative precision
-    null /= volume[..., None]
+    degenerate = volume == 0  # D of rank < 2: a second massless state, refused by the caller
+    null /= np.where(degenerate, 1.0, volume)[..., None]
+    null[degenerate, 0] = 1.0
     # Householder H = 1 - 2 h h^T / h.h with h = null + sign(null_0) e_0 maps e_0 to -sign*null;
     # its columns 1, 2 are an orthonormal basis of the complement.
     sign = np.where(null[..., 0] >= 0, 1.0, -1.0)
@@ -115,6 +120,7 @@ def _lnc_sector(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             W[..., :3, col] = r2 * Ru[..., :, k]
             W[..., 3:, col] = sgn * r2 * v[..., :, k]
     w = np.stack([sig[..., 0], -sig[..., 0], sig[..., 1], -sig[..., 1]], -1)
+    w[degenerate] = 0.0
     return W, w
 
 

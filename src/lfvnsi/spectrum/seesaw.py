@@ -31,7 +31,7 @@ from lfvnsi.spectrum.takagi import jacobi_eigh, takagi, takagi_real
 __all__ = ["block_diagonalise"]
 
 _MAX_ITERATIONS = 40
-_JACOBI_SPAN = 1e3
+_JACOBI_SPAN = 10.0
 _EPS = np.finfo(float).eps
 
 
@@ -42,20 +42,22 @@ def _T(x: np.ndarray) -> np.ndarray:
 def _inv_sqrt_1p(X: np.ndarray) -> np.ndarray | None:
     """(1 + X)^(-1/2) for a small Hermitian X (||X|| <= 1e-6 here), or None when it is 1.
 
-    The binomial series is summed only as far as its terms exceed 1e-17 (so it is exact to
-    working precision); typically X ~ (mu/M)^2 ~ 1e-18 and the result is the identity.
+    The binomial series is summed, point by point, only as far as its terms exceed 1e-16 (so it
+    is exact to working precision and a point's result does not depend on the rest of the
+    batch); typically X ~ (mu/M)^2 ~ 1e-18 and the result is the identity.
     """
-    size = float(np.max(np.abs(X), initial=0.0)) * X.shape[-1]
-    if size < 1e-15:  # 1 - X/2 equals 1 to 5e-16: below double resolution of a unit vector
+    size = np.max(np.abs(X), axis=(-1, -2), initial=0.0)[..., None, None] * X.shape[-1]
+    if not np.any(size >= 1e-15):  # 1 - X/2 equals 1 to 5e-16: below double resolution
         return None
     coefficients = (-0.5, 0.375, -0.3125, 0.2734375, -0.24609375)
-    out = np.eye(X.shape[-1]) + coefficients[0] * X
+    out = np.eye(X.shape[-1]) + np.where(size >= 1e-15, coefficients[0] * X, 0.0)
     power = X
     for k, c in enumerate(coefficients[1:], start=2):
-        if size**k < 1e-16:
+        needed = size**k >= 1e-16
+        if not np.any(needed):
             break
         power = power @ X
-        out = out + c * power
+        out = out + np.where(needed, c * power, 0.0)
     return out
 
 
@@ -75,8 +77,8 @@ def _factorise(m: np.ndarray, dominant: bool = False) -> tuple[np.ndarray, np.nd
         return masses, U, np.ones(masses.shape, dtype=complex)
     w, V, theta = takagi_real(m)
     if dominant:
-        # LAPACK's error is ~eps max|w|: within 1e-13 relative while the block spans less than
-        # _JACOBI_SPAN; points with a wider heavy hierarchy are redone with Jacobi.
+        # LAPACK's error is ~eps max|w|: within a few eps relative while the block spans less
+        # than _JACOBI_SPAN; points with a wider heavy hierarchy are redone with Jacobi.
         d = np.abs(np.diagonal(m, axis1=-2, axis2=-1))
         wide = np.max(d, axis=-1) > _JACOBI_SPAN * np.min(d, axis=-1)
         if np.any(wide):
@@ -131,14 +133,18 @@ def block_diagonalise(fr: Frame, breaking: np.ndarray
     inv_w = 1.0 / w[..., None, :]
     Q = B * inv_w  # Q = P^*; leading order of the seesaw expansion, relative error <= r
     # Each step multiplies the error by at most r = 3 max|E| / min|w| (the three O(mu) terms),
-    # so the number of steps to reach eps is known in advance.
-    r = 3.0 * float(np.max(np.abs(E), initial=0.0) * np.max(np.abs(inv_w), initial=0.0))
-    if r >= 0.1:  # pragma: no cover - excluded by the hierarchy check of the callers
-        raise RuntimeError(f"seesaw expansion does not converge (mu/M ratio {r:.2g})")
-    steps = 0 if r == 0 else max(0, int(np.ceil(np.log(_EPS / 4) / np.log(r))) - 1)
-    for _ in range(min(steps, _MAX_ITERATIONS)):
+    # so the number of steps to reach eps is known in advance, point by point (the same rule
+    # as the compiled kernel, so a point's result does not depend on its batch).
+    r = 3.0 * np.max(np.abs(E), axis=(-1, -2), initial=0.0) * np.max(np.abs(inv_w), axis=(-1, -2))
+    if np.any(r >= 0.1):  # pragma: no cover - excluded by the hierarchy check of the callers
+        raise RuntimeError(f"seesaw expansion does not converge (mu/M ratio {np.max(r):.2g})")
+    with np.errstate(divide="ignore"):
+        steps = np.where(r > 0, np.ceil(np.log(_EPS / 4) / np.log(np.clip(r, 1e-300, 0.5))) - 1,
+                         0)
+    steps = np.minimum(np.maximum(steps, 0), _MAX_ITERATIONS)[..., None, None]
+    for it in range(int(np.max(steps, initial=0))):
         Qc = conj(Q)
-        Q = (A @ Qc + B - (Q @ _T(B)) @ Qc - Q @ Ehh) * inv_w
+        Q = np.where(it < steps, (A @ Qc + B - (Q @ _T(B)) @ Qc - Q @ Ehh) * inv_w, Q)
     Qc, QT = conj(Q), _T(Q)
     N_l = _inv_sqrt_1p(Qc @ QT)
     N_h = _inv_sqrt_1p(QT @ Qc)

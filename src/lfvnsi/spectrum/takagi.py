@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["takagi", "takagi_real", "jacobi_eigh"]
+__all__ = ["jacobi_eigh", "takagi", "takagi_real"]
 
 
 def takagi_real(M: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -102,9 +102,10 @@ def jacobi_eigh(H: np.ndarray, max_sweeps: int = 12) -> tuple[np.ndarray, np.nda
         if not np.any(off > eps):
             break
         for p, q in pairs:
-            apq = A[..., p, q]
-            app, aqq = A[..., p, p], A[..., q, q]
-            nonzero = apq != 0
+            apq = A[..., p, q].copy()  # views would follow the updates below
+            app, aqq = A[..., p, p].copy(), A[..., q, q].copy()
+            # rotate only where a_pq is not negligible, so a converged point is left untouched
+            nonzero = np.abs(apq) > eps * np.sqrt(np.abs(app * aqq))
             with np.errstate(over="ignore"):  # theta = inf for a negligible a_pq gives t = 0
                 theta = np.where(nonzero, (aqq - app) / np.where(nonzero, 2.0 * apq, 1.0), 0.0)
                 t = np.where(nonzero,
@@ -119,7 +120,7 @@ def jacobi_eigh(H: np.ndarray, max_sweeps: int = 12) -> tuple[np.ndarray, np.nda
             A[..., q, :] = A[..., :, q]
             A[..., p, p] = app - t * apq
             A[..., q, q] = aqq + t * apq
-            A[..., p, q] = A[..., q, p] = 0.0
+            A[..., p, q] = A[..., q, p] = np.where(nonzero, 0.0, apq)
             vp, vq = V[..., :, p].copy(), V[..., :, q].copy()
             V[..., :, p] = cc * vp - ss * vq
             V[..., :, q] = ss * vp + cc * vq
