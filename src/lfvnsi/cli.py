@@ -122,6 +122,30 @@ def oscillate(config: str | None, overrides: tuple[str, ...], as_json: bool,
     print_oscillation(result)
 
 
+@cli.command()
+@click.argument("config", required=False, type=click.Path(dir_okay=False))
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override one model parameter (repeatable), e.g. --set m_zprime=0.05.")
+@click.option("--datasets", default=None, metavar="LIST",
+              help="Comma-separated releases (default: csi2017,csi2021,lar2020).")
+@click.option("--form-factor", "form_factor", default=None,
+              help="Nuclear form factor: helm (default) or klein_nystrand.")
+@click.option("--plots", "plots", default=None, metavar="DIR", type=click.Path(file_okay=False),
+              help="Write predicted-versus-observed spectra (PNG, one per release) into DIR.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of a table.")
+@_one_line_errors
+def cevns(config: str | None, overrides: tuple[str, ...], datasets: str | None,
+          form_factor: str | None, plots: str | None, as_json: bool) -> None:
+    """CEvNS of one model point (default: the benchmark) against COHERENT's released data.
+
+    Options may also come from a [cevns] table of CONFIG (datasets, form_factor, plots);
+    command-line options win.
+    """
+    from lfvnsi.cevns.cli import run_cevns
+
+    run_cevns(config, overrides, datasets, form_factor, plots, as_json)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     cli.main(args=argv, prog_name="lfvnsi")
