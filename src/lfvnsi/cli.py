@@ -41,14 +41,20 @@ def cli() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Override one parameter (repeatable), e.g. --set M1=2.0 --set texture=paper.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of tables.")
+@click.option("--bounds", "bound_set", default="current", show_default=True,
+              type=click.Choice(["current", "paper", "future"]),
+              help="Bound set: current limits, the paper's, or current plus projections.")
 @_one_line_errors
-def point(config: str | None, overrides: tuple[str, ...], as_json: bool) -> None:
+def point(config: str | None, overrides: tuple[str, ...], as_json: bool, bound_set: str) -> None:
     """Evaluate one point (default: the built-in benchmark) and report it."""
+    from lfvnsi.constraints.summary import point_constraints
     from lfvnsi.io import load_point, point_document
     from lfvnsi.pipeline import evaluate
 
     params = load_point(config, overrides)
-    document = point_document(evaluate(params))
+    results = evaluate(params)
+    document = point_document(results)
+    document.update(point_constraints(results, bound_set))
     if as_json:
         click.echo(json.dumps(document, indent=1, allow_nan=True))
         return
@@ -144,6 +150,52 @@ def cevns(config: str | None, overrides: tuple[str, ...], datasets: str | None,
     from lfvnsi.cevns.cli import run_cevns
 
     run_cevns(config, overrides, datasets, form_factor, plots, as_json)
+
+
+@cli.command()
+@click.option("--status", "statuses", multiple=True, type=click.Choice(["paper", "current", "future"]),
+              help="Only records of this status (repeatable).")
+@click.option("--observable", default=None, help="Only records on this observable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as one JSON document.")
+@_one_line_errors
+def bounds(statuses: tuple[str, ...], observable: str | None, as_json: bool) -> None:
+    """List the bounds database (data/bounds.toml): id, observable, limit, CL, status, source."""
+    from lfvnsi.constraints import load_bounds
+    from lfvnsi.report import print_bounds
+
+    records = [b for b in load_bounds() if (not statuses or b.status in statuses)
+               and (observable is None or b.observable == observable)]
+    if as_json:
+        click.echo(json.dumps({"bounds": [_bound_json(b) for b in records]}, indent=1))
+        return
+    print_bounds(records)
+
+
+def _bound_json(b: Any) -> dict[str, Any]:
+    limit: Any = b.value if b.curve is None else {"curve": b.curve.path, "x": b.curve.x_name}
+    return {"id": b.id, "observable": b.observable, "kind": b.kind, "limit": limit, "cl": b.cl,
+            "status": b.status, "experiment": b.experiment, "year": b.year,
+            "reference": b.reference, "arxiv": b.arxiv, "doi": b.doi, "inspire": b.inspire,
+            "verified": b.verified, "note": b.note}
+
+
+@cli.command()
+@click.argument("config", required=False, type=click.Path(dir_okay=False))
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override one parameter (repeatable).")
+@click.option("--bounds", "bound_set", default="current", show_default=True,
+              type=click.Choice(["current", "paper", "future"]), help="Bound set of the run.")
+@_one_line_errors
+def cite(config: str | None, overrides: tuple[str, ...], bound_set: str) -> None:
+    """BibTeX for everything a `lfvnsi point` run uses: the model, the inputs, the bounds."""
+    from lfvnsi.constraints import evaluate_constraints
+    from lfvnsi.io import load_point
+    from lfvnsi.io.citations import bibtex
+    from lfvnsi.pipeline import evaluate
+
+    c = evaluate_constraints(evaluate(load_point(config, overrides)), bound_set)
+    used = tuple(b for k, b in enumerate(c.bounds) if bool(c.applicable[k]))
+    click.echo(bibtex(used), nl=False)
 
 
 def main(argv: list[str] | None = None) -> None:

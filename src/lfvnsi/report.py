@@ -8,7 +8,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["print_point", "print_reproduction"]
+__all__ = ["print_bounds", "print_point", "print_reproduction"]
 
 _FLAV = ("e", "mu", "tau")
 
@@ -31,6 +31,8 @@ def print_point(doc: dict[str, Any], console: Console | None = None) -> None:
     console.print(f"[bold]lfvnsi point[/bold]  version={inp['version']}  texture={inp['texture']}"
                   f"  alpha={inp['alpha']}  beta={inp['beta']}  g_psi={inp['g_psi']:g}"
                   f"  m_Z'={inp['m_zprime']:g} GeV")
+    if "verdict" in doc:
+        _print_verdict(console, doc["verdict"])
     masses = Table(title="Neutral-lepton spectrum", title_justify="left")
     masses.add_column("state")
     masses.add_column("mass", justify="right")
@@ -53,6 +55,8 @@ def print_point(doc: dict[str, Any], console: Console | None = None) -> None:
         _print_matter(console, doc)
     if "observables" in doc:
         _print_predictions(console, doc["observables"])
+    if "constraints" in doc:
+        _print_constraints(console, doc)
 
 
 def _print_matter(console: Console, doc: dict[str, Any]) -> None:
@@ -121,3 +125,64 @@ def print_reproduction(rows: list[dict[str, Any]], console: Console | None = Non
     console.print(table)
     for i, r in enumerate(rows, start=1):
         console.print(f"{i:>2}. {r['reason']}")
+
+
+def _print_verdict(console: Console, verdict: dict[str, Any]) -> None:
+    if verdict["allowed"]:
+        head = "[bold green]ALLOWED[/bold green]"
+        tail = (f"; closest: {verdict['strongest']} at {verdict['strongest_ratio']:.3g} of its limit"
+                if verdict["strongest"] else "; no bound applies")
+    else:
+        head = "[bold red]EXCLUDED[/bold red]"
+        tail = (f" by {verdict['strongest']} ({verdict['strongest_ratio']:.3g} x its limit)"
+                + (f" and {len(verdict['excluded_by']) - 1} more" if len(verdict["excluded_by"]) > 1
+                   else ""))
+    console.print(f"{head} by the {verdict['bound_set']} bounds{tail}")
+
+
+def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
+    table = Table(title=f"Constraints ({doc['verdict']['bound_set']} bounds), by ratio to the limit",
+                  title_justify="left")
+    for name, justify in (("bound", "left"), ("observable", "left"), ("value", "right"),
+                          ("limit", "right"), ("ratio", "right"), ("", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for e in doc["constraints"]:
+        mark = "[green]ok[/]" if e["passed"] else "[bold red]EXCLUDED[/]"
+        flag = "" if e["verified"] else " *"
+        table.add_row(e["id"] + flag, e["observable"], f"{e['value']:.3g}", f"{e['limit']:.3g}",
+                      f"{e['ratio']:.3g}", mark)
+    console.print(table)
+    console.print("* number not re-checked against its source (see data/bounds.md)")
+    if doc.get("constraints_skipped"):
+        reasons: dict[str, int] = {}
+        for e in doc["constraints_skipped"]:
+            reasons[e["reason"]] = reasons.get(e["reason"], 0) + 1
+        console.print("Not applicable here: " + "; ".join(f"{n} x {r}" for r, n in reasons.items()))
+    tests = doc.get("next_tests")
+    if tests:
+        table = Table(title="What will test it next (projections)", title_justify="left")
+        for name, justify in (("projection", "left"), ("observable", "left"),
+                              ("ratio", "right"), ("", "left")):
+            table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        for e in tests:
+            table.add_row(e["id"], e["observable"], f"{e['ratio']:.3g}",
+                          "would exclude" if e["would_exclude"] else "")
+        console.print(table)
+
+
+def print_bounds(records: list[Any], console: Console | None = None) -> None:
+    """The bounds database as a table (``lfvnsi bounds``)."""
+    console = console or Console()
+    table = Table(title=f"Bounds database ({len(records)} records)", title_justify="left")
+    for name in ("id", "observable", "limit", "CL", "status", "source", "checked"):
+        table.add_column(name)
+    for b in records:
+        if b.curve is not None:
+            limit = f"curve vs {b.curve.x_name}"
+        elif b.kind == "range":
+            limit = f"[{b.value[0]:g}, {b.value[1]:g}]"
+        else:
+            limit = f"{'<' if b.kind == 'upper' else '>'} {b.value:g}"
+        table.add_row(b.id, b.observable, limit, f"{b.cl:g}", b.status, b.reference,
+                      "yes" if b.verified else "no")
+    console.print(table)

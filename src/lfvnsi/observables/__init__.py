@@ -55,6 +55,11 @@ def _build_registry() -> dict[str, Observable]:
     for f in FLAVOURS:
         add(f"g_nu_{f}_row", "", f"(sum_b |(g_nu)_{{b {f}}}|^2)^(1/2), total nu coupling of flavour {f}",
             "arXiv:1702.04187, R.5.14")
+    add("g_nu_ab_g_q", "", "|(g_nu)_ab g_q|: what CEvNS with a light Z' bounds (baryonic coupling)",
+        "R.4.8-R.4.9")
+    add("g_nu_ab_g_p", "", "|(g_nu)_ab g_p|: the same for kinetic mixing (proton coupling)",
+        "R.4.8-R.4.9")
+    add("sin_alpha_sin_beta", "", "sin(alpha) sin(beta), the paper's Eq. 18 quantity", "Eq. 18")
     add("Gamma_Zp_GeV", "GeV", "total Z' width", "R.5.2, R.5.4, R.5.5")
     add("ctau_Zp_m", "m", "Z' proper decay length", "hbar c / Gamma")
     add("Gamma_Zp_to_nunu_GeV", "GeV", "Z' -> light neutrinos (all flavour pairs)", "R.5.4")
@@ -217,6 +222,8 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
     out["g_nu_ab"] = np.abs(couplings.g_nu[..., a, b])
     for i, f in enumerate(FLAVOURS):
         out[f"g_nu_{f}_row"] = np.sqrt(np.sum(np.abs(gnu[..., :, i]) ** 2, axis=-1))
+    out["g_nu_ab_g_q"] = out["g_nu_ab"] * np.abs(g["u"])
+    out["g_nu_ab_g_p"] = out["g_nu_ab"] * np.abs(g["p"])
 
     zw = zprime.zprime_widths(m_zp, nu_nu, nu_N, g)
     out["Gamma_Zp_GeV"] = zw.total
@@ -266,6 +273,7 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
         out[f"Theta2_{f}"] = theta2[..., i]
     for name in ("sin_alpha", "sin_alpha_prime", "sin_beta", "sin_beta_prime"):
         out[name] = getattr(s, name)
+    out["sin_alpha_sin_beta"] = out["sin_alpha"] * out["sin_beta"]
 
     two_body = to_light + to_heavy
     out["m_N1_GeV"] = s.heavy_masses[..., 0]

@@ -1,0 +1,54 @@
+"""The constraints in the CLI: point --json contract, the bounds listing, cite."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from lfvnsi.cli import cli
+from lfvnsi.constraints import load_bounds
+
+
+def run(*args: str):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_point_json_constraints_follow_the_design_contract() -> None:
+    doc = json.loads(run("point", "--json"))
+    keys = {"id", "observable", "value", "limit", "ratio", "passed", "reference", "status"}
+    assert doc["constraints"] and all(keys <= set(e) for e in doc["constraints"])
+    ratios = [e["ratio"] for e in doc["constraints"]]
+    assert ratios == sorted(ratios, reverse=True)
+    assert doc["verdict"]["allowed"] is True and doc["verdict"]["strongest"] == doc["constraints"][0]["id"]
+    assert all(e["reason"] for e in doc["constraints_skipped"])
+    assert any(t["would_exclude"] for t in doc["next_tests"])
+
+
+def test_bound_sets_from_the_command_line() -> None:
+    paper = json.loads(run("point", "--json", "--bounds", "paper"))
+    assert {e["status"] for e in paper["constraints"]} == {"paper"}
+    future = json.loads(run("point", "--json", "--bounds", "future"))
+    assert "future" in {e["status"] for e in future["constraints"]}
+    assert future["verdict"]["allowed"] is False  # Mu2e/COMET would exclude the benchmark
+
+
+def test_report_gives_the_verdict_first() -> None:
+    out = run("point")
+    lines = out.splitlines()
+    first = next(i for i, line in enumerate(lines) if "ALLOWED" in line or "EXCLUDED" in line)
+    spectrum = next(i for i, line in enumerate(lines) if "Neutral-lepton spectrum" in line)
+    assert first < spectrum and "Constraints" in out
+
+
+def test_bounds_listing_and_cite() -> None:
+    listed = json.loads(run("bounds", "--json"))["bounds"]
+    assert len(listed) == len(load_bounds())
+    only = json.loads(run("bounds", "--json", "--status", "future", "--observable", "R_mue_Al"))
+    assert only["bounds"] and all(b["status"] == "future" and b["observable"] == "R_mue_Al"
+                                  for b in only["bounds"])
+    bib = run("cite")
+    assert bib.count("@") >= 10 and "1912.09408" in bib and "hep-ph/0203110" in bib
+    assert "1605.08774" in bib  # the non-unitarity fit that constrains the benchmark
