@@ -34,3 +34,14 @@ def test_every_hand_entered_constant_is_cited() -> None:
     assert {"sin2_theta_w_msbar_mz", "sin2_theta_w_low_energy", "higgs_width_sm"} <= set(sources)
     for name, source in sources.items():
         assert "arXiv" in source or "PDG" in source, name
+
+
+def test_pdg_ids_carry_the_intended_particles() -> None:
+    """Masses are looked up by PDG id (fast); each id must be the particle its name says."""
+    from particle import Particle
+
+    from lfvnsi.constants import _PARTICLES, _WIDTHS
+
+    for name, pdgid in [*_PARTICLES.values(), *_WIDTHS.values()]:
+        assert Particle.from_pdgid(pdgid).name == name
+        assert Particle.from_name(name).pdgid == pdgid

@@ -18,35 +18,36 @@ from importlib import resources
 
 __all__ = ["StandardModel", "branching_fraction", "constant_sources", "standard_model"]
 
-# `particle` names of the states whose mass (and width) the model needs.
+#: States whose mass (and width) the model needs, as (name in `particle`, PDG Monte Carlo id): looked up by id, which is direct (by name is a scan
+#: of the whole table, seconds); a test checks that each id carries the name.
 _PARTICLES = {
-    "m_e": "e-",
-    "m_mu": "mu-",
-    "m_tau": "tau-",
-    "m_pi0": "pi0",
-    "m_pi": "pi+",
-    "m_K": "K+",
-    "m_p": "p",
-    "m_n": "n",
-    "m_W": "W+",
-    "m_Z": "Z0",
-    "m_h": "H0",
-    "m_K0": "K(S)0",
-    "m_eta": "eta",
-    "m_rho": "rho(770)0",
-    "m_omega": "omega(782)",
-    "m_phi": "phi(1020)",
-    "m_D0": "D0",
-    "m_B": "B+",
+    "m_e": ("e-", 11),
+    "m_mu": ("mu-", 13),
+    "m_tau": ("tau-", 15),
+    "m_pi0": ("pi0", 111),
+    "m_pi": ("pi+", 211),
+    "m_K": ("K+", 321),
+    "m_p": ("p", 2212),
+    "m_n": ("n", 2112),
+    "m_W": ("W+", 24),
+    "m_Z": ("Z0", 23),
+    "m_h": ("H0", 25),
+    "m_K0": ("K(S)0", 310),
+    "m_eta": ("eta", 221),
+    "m_rho": ("rho(770)0", 113),
+    "m_omega": ("omega(782)", 223),
+    "m_phi": ("phi(1020)", 333),
+    "m_D0": ("D0", 421),
+    "m_B": ("B+", 521),
 }
 _WIDTHS = {
-    "Gamma_mu": "mu-",
-    "Gamma_tau": "tau-",
-    "Gamma_pi": "pi+",
-    "Gamma_K": "K+",
-    "Gamma_rho": "rho(770)0",
-    "Gamma_omega": "omega(782)",
-    "Gamma_phi": "phi(1020)",
+    "Gamma_mu": ("mu-", 13),
+    "Gamma_tau": ("tau-", 15),
+    "Gamma_pi": ("pi+", 211),
+    "Gamma_K": ("K+", 321),
+    "Gamma_rho": ("rho(770)0", 113),
+    "Gamma_omega": ("omega(782)", 223),
+    "Gamma_phi": ("phi(1020)", 333),
 }
 
 
@@ -128,14 +129,15 @@ def standard_model() -> StandardModel:
     import scipy.constants as codata
     from particle import Particle
 
-    def gev(name: str, attribute: str) -> float:
-        value = getattr(Particle.from_name(name), attribute)
+    def gev(entry: tuple[str, int], attribute: str) -> float:
+        name, pdgid = entry
+        value = getattr(Particle.from_pdgid(pdgid), attribute)
         if value is None:  # pragma: no cover - would mean a broken `particle` table
             raise RuntimeError(f"`particle` has no {attribute} for {name}")
         return float(value) * hepunits.MeV / hepunits.GeV
 
-    masses = {key: gev(name, "mass") for key, name in _PARTICLES.items()}
-    widths = {key: gev(name, "width") for key, name in _WIDTHS.items()}
+    masses = {key: gev(entry, "mass") for key, entry in _PARTICLES.items()}
+    widths = {key: gev(entry, "width") for key, entry in _WIDTHS.items()}
     table = _table()
 
     def value(name: str) -> float:

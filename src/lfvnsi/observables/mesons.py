@@ -104,7 +104,9 @@ def _table(meson: str, lepton: str) -> tuple[np.ndarray, np.ndarray]:
     t = np.unique(np.concatenate([np.geomspace(1e-4 / top, 0.5, 500),
                                   1.0 - np.geomspace(0.5, 1e-7, 700)]))
     grid = top * t
-    return grid, np.log(np.maximum(_ratio(m_P, m_l, grid), 1e-300))
+    # in blocks: the Dalitz integrand of the whole grid at once would be ~1e8 bytes per temporary
+    ratio = np.concatenate([_ratio(m_P, m_l, grid[i:i + 64]) for i in range(0, len(grid), 64)])
+    return grid, np.log(np.maximum(ratio, 1e-300))
 
 
 def meson_ratio(meson: str, lepton: str, m_zprime: ArrayLike) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from lfvnsi.scan.runner import ScanSummary, run_scan
@@ -15,6 +16,11 @@ def run_with_progress(spec: ScanSpec, out: Path, resume: bool = False, workers: 
                       quiet: bool = False) -> ScanSummary:
     """``run_scan`` with a rich progress bar on stderr (none when ``quiet``)."""
     if quiet:
+        def resumed(done: int) -> None:  # the bar counts this run's points (honest rate, eta)
+            if done:
+                bar.update(task, total=spec.size - done,
+                           description=f"{spec.name} (resumed, {done} points already done)")
+
         return run_scan(spec, out, resume=resume, workers=workers, executor=executor,
                         scheduler=scheduler)
     from rich.console import Console
@@ -34,12 +40,18 @@ def run_with_progress(spec: ScanSpec, out: Path, resume: bool = False, workers: 
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task(spec.name, total=spec.size, rate="")
 
-        def advance(chunk: int, points: int) -> None:
-            bar.advance(task, points)
-            speed = bar.tasks[0].speed
-            bar.update(task, rate=f"{speed:.3g} points/s" if speed else "")
+        started, computed = time.perf_counter(), [0]
 
-        if resume:
-            bar.update(task, completed=0)
+        def advance(chunk: int, points: int) -> None:
+            computed[0] += points  # this run's points only: a resumed scan's rate is honest
+            rate = computed[0] / (time.perf_counter() - started)
+            bar.update(task, advance=points, rate=f"{rate:.3g} points/s")
+
+        def resumed(done: int) -> None:  # the bar counts this run's points (honest rate, eta)
+            if done:
+                bar.update(task, total=spec.size - done,
+                           description=f"{spec.name} (resumed, {done} points already done)")
+
         return run_scan(spec, out, resume=resume, workers=workers, executor=executor,
-                        scheduler=scheduler, on_chunk=advance)
+                        scheduler=scheduler, on_chunk=advance,
+                        on_start=lambda done: resumed(done))

@@ -69,7 +69,9 @@ def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
     stop = min(start + spec.chunk, spec.size)
     values = sample(spec, start, stop)
     params = spec.base_parameters().replace(**values)
-    results = evaluate(params, invalid="flag")
+    # always the compiled kernels: "auto" would switch a short last chunk to numpy, and the
+    # numbers would then depend on the chunk size in the last bit
+    results = evaluate(params, backend="compiled", invalid="flag")
     bounds = _bounds(spec)
     c = evaluate_constraints(results, bounds=bounds)
     columns: dict[str, np.ndarray] = {"point": np.arange(start, stop, dtype=np.int64)}
@@ -170,7 +172,7 @@ def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")
         client = Client(cluster)
     else:
         client = Client(scheduler)
@@ -204,7 +206,8 @@ def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None
 
 def run_scan(spec: ScanSpec, out: str | Path, resume: bool = False, workers: int = 1,
              executor: str = "auto", scheduler: str | None = None,
-             on_chunk: Callable[[int, int], None] | None = None) -> ScanSummary:
+             on_chunk: Callable[[int, int], None] | None = None,
+             on_start: Callable[[int], None] | None = None) -> ScanSummary:
     """Run (or resume) a scan into the results directory ``out``.
 
     Parameters
@@ -217,6 +220,7 @@ def run_scan(spec: ScanSpec, out: str | Path, resume: bool = False, workers: int
         ``scheduler`` is given, processes when ``workers > 1``, else serial).
     scheduler : address of an existing Dask scheduler, e.g. ``tcp://host:8786``.
     on_chunk : called as ``on_chunk(chunk, points)`` after each chunk is written (progress).
+    on_start : called once with the number of points already done (non-zero when resuming).
     """
     require_pyarrow()
     if executor == "auto":
@@ -228,6 +232,8 @@ def run_scan(spec: ScanSpec, out: str | Path, resume: bool = False, workers: int
     out = Path(out)
     done = _prepare(spec, out, resume)
     todo = [k for k in range(spec.n_chunks) if k not in done]
+    if on_start is not None:
+        on_start(sum(min(spec.chunk, spec.size - k * spec.chunk) for k in done))
     t0 = time.perf_counter()
     if executor == "serial":
         stream = _serial(spec, todo)

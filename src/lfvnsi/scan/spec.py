@@ -37,7 +37,7 @@ from lfvnsi.exceptions import ConfigError
 from lfvnsi.io.config import config_section, read_config
 from lfvnsi.model.parameters import PARAMETER_TABLE, Parameters
 
-__all__ = ["DEFAULT_OUTPUTS", "SAMPLERS", "Axis", "ScanSpec", "load_spec"]
+__all__ = ["DEFAULT_OUTPUTS", "SAMPLERS", "Axis", "ScanSpec", "load_spec", "spec_from_mapping"]
 
 SAMPLERS = ("grid", "random", "latin")
 SCALES = ("linear", "log")
