@@ -198,6 +198,62 @@ def cite(config: str | None, overrides: tuple[str, ...], bound_set: str) -> None
     click.echo(bibtex(used), nl=False)
 
 
+@cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--walkers", type=int, default=None, help="emcee walkers (default 32, >= 2 x axes).")
+@click.option("--steps", type=int, default=None, help="Steps per walker (default 1000).")
+@click.option("--burn", type=int, default=None, help="Burn-in steps left out of the summary (200).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the spec's seed).")
+@click.option("--mode", default=None, type=click.Choice(["gaussian", "step"]),
+              help="Likelihood: limits as Gaussians (default) or allowed/excluded.")
+@click.option("--out", default=None, metavar="FILE.parquet", help="Write the chain.")
+@click.option("--corner", default=None, metavar="FILE.png|.pdf", help="Write the corner plot.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document.")
+@_one_line_errors
+def fit(spec: str, as_json: bool, **flags: Any) -> None:
+    """MCMC (emcee) over the axes of a scan SPEC, on the likelihood of the spec's bound set.
+
+    Options may also sit in a [fit] table of SPEC; command-line options win.
+    """
+    from lfvnsi.io.config import config_section, read_config
+    from lfvnsi.scan.fit import fit_options, format_summary, require_emcee, run_fit, write_chain
+    from lfvnsi.scan.spec import spec_from_mapping
+
+    require_emcee()
+    document = read_config(spec)
+    scan_spec = spec_from_mapping(document, spec)
+    options = fit_options(config_section(document, "fit"), flags, len(scan_spec.axes),
+                          default_seed=scan_spec.seed)
+    if options.corner is not None:  # a missing extra stops the command before sampling
+        from lfvnsi.plots.figure import use_agg
+        from lfvnsi.plots.fit import corner_figure, require_corner
+
+        use_agg()
+        require_corner()
+    if as_json or not sys.stderr.isatty():
+        result = run_fit(scan_spec, options)
+    else:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("sampling", total=options.steps)
+            result = run_fit(scan_spec, options, progress=lambda k: bar.update(task, completed=k))
+    written = []
+    if options.out is not None:
+        written.append(write_chain(result, options.out))
+    if options.corner is not None:
+        from lfvnsi.plots import save_figure
+
+        written.append(save_figure(corner_figure(result), options.corner, "corner"))
+    summary = result.summary()
+    if as_json:
+        summary["written"] = [str(p) for p in written]
+        click.echo(json.dumps(summary, indent=1, allow_nan=True))
+        return
+    click.echo(format_summary(summary, written))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     cli.main(args=argv, prog_name="lfvnsi")
