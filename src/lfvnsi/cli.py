@@ -254,6 +254,33 @@ def fit(spec: str, as_json: bool, **flags: Any) -> None:
     click.echo(format_summary(summary, written))
 
 
+@cli.command()
+@click.argument("results", type=click.Path())
+@click.option("--x", "x", default=None, help="Column on the x axis (default: first scanned axis).")
+@click.option("--y", "y", default=None,
+              help="Column on the y axis (default: second axis); with --reach: one eps column.")
+@click.option("--logx/--linx", default=None, help="Log or linear x axis (default: log if x > 0).")
+@click.option("--logy/--liny", default=None, help="Log or linear y axis (default: log if y > 0).")
+@click.option("--out", default=None, metavar="FILE.png|.pdf",
+              help="Output file (default: RESULTS_<x>_<y>.png or RESULTS_reach.png beside RESULTS).")
+@click.option("--reach", is_flag=True, help="The NSI reach versus m_Z' with the current limits.")
+@click.option("--bins", type=int, default=25, show_default=True, help="m_Z' bins of --reach.")
+@click.option("--legend", "n_legend", type=int, default=8, show_default=True,
+              help="Strongest constraints named in the legend; the rest are 'other'.")
+@_one_line_errors
+def plot(results: str, x: str | None, y: str | None, logx: bool | None, logy: bool | None,
+         out: str | None, reach: bool, bins: int, n_legend: int) -> None:
+    """Allowed and excluded regions of a scan RESULTS directory, or its NSI reach (--reach)."""
+    from lfvnsi.plots import plot_scan
+    from lfvnsi.plots.figure import use_agg
+
+    use_agg()
+
+    _, path = plot_scan(results, out, x, y, logx, logy, reach=reach, n_bins=bins,
+                        n_legend=n_legend)
+    click.echo(f"wrote {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     cli.main(args=argv, prog_name="lfvnsi")

@@ -15,8 +15,16 @@ from lfvnsi import Parameters, evaluate
 from lfvnsi.exceptions import ConfigError, HierarchyError, LfvnsiError, MissingExtraError
 from lfvnsi.plots import corner_figure, save_figure
 from lfvnsi.plots.fit import require_corner
-from lfvnsi.scan.fit import (FitOptions, FitResult, Posterior, fit_options, format_summary,
-                             require_emcee, run_fit, write_chain)
+from lfvnsi.scan.fit import (
+    FitOptions,
+    FitResult,
+    Posterior,
+    fit_options,
+    format_summary,
+    require_emcee,
+    run_fit,
+    write_chain,
+)
 from lfvnsi.scan.spec import ScanSpec, spec_from_mapping
 
 SPEC_TOML = """\

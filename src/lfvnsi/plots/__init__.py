@@ -14,5 +14,7 @@ References: DESIGN.md (layer ``lfvnsi.plots``).
 
 from lfvnsi.plots.figure import FORMATS, new_figure, save_figure
 from lfvnsi.plots.fit import corner_figure
+from lfvnsi.plots.scan import ScanTable, load_scan, plot_scan, reach_figure, region_figure
 
-__all__ = ["FORMATS", "corner_figure", "new_figure", "save_figure"]
+__all__ = ["FORMATS", "ScanTable", "corner_figure", "load_scan", "new_figure", "plot_scan",
+           "reach_figure", "region_figure", "save_figure"]
