@@ -241,3 +241,14 @@ def test_cli_fit_errors_are_one_line(tmp_path: Path, args: tuple[str, ...], prel
     assert proc.returncode == 2
     assert proc.stderr.startswith("lfvnsi: error:") and proc.stderr.strip().count("\n") == 0
     assert needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_example_fit_is_valid() -> None:
+    from lfvnsi.io.config import config_section, read_config
+
+    path = Path(__file__).parents[2] / "examples" / "fit.toml"
+    document = read_config(path)
+    spec = spec_from_mapping(document, str(path))
+    options = fit_options(config_section(document, "fit"), {}, len(spec.axes), spec.seed)
+    assert [a.name for a in spec.axes] == ["m_zprime", "g_psi", "g_B"]
+    assert options.walkers >= 2 * len(spec.axes) and options.burn < options.steps

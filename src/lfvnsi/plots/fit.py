@@ -55,7 +55,7 @@ def corner_figure(result: FitResult) -> Any:
                                           for n, lg in zip(result.names, log, strict=True)],
                   range=prior, quantiles=[0.16, 0.5, 0.84], show_titles=True, title_fmt=".3g",
                   plot_datapoints=True, plot_density=False, plot_contours=len(shown) >= 100,
-                  fill_contours=False, levels=(0.393, 0.865))
+                  fill_contours=False, levels=(0.393, 0.865), smooth=1.0)
     fig.suptitle(f"{result.spec.name}: {result.options.mode} likelihood, {len(shown)} samples "
                  f"after burn-in, acceptance {float(np.mean(result.acceptance_fraction)):.2f}",
                  y=1.02, fontsize=10)
