@@ -224,3 +224,34 @@ def test_cli_plot_of_something_that_is_not_a_scan(tmp_path: Path) -> None:
         proc = lfvnsi("plot", target, cwd=tmp_path)
         assert proc.returncode == 2 and "not an lfvnsi scan result" in proc.stderr
         assert proc.stderr.strip().count("\n") == 0
+
+
+def test_only_the_needed_columns_are_read(result_dir: Path) -> None:
+    scan = load_scan(result_dir, ["m_zprime", "eps_u_emu"])
+    assert set(scan.columns) == {"m_zprime", "eps_u_emu", "valid", "allowed", "strongest"}
+    assert "g_psi" in scan.names and any(n.startswith("ratio:") for n in scan.names)
+    with pytest.raises(ConfigError, match="'nope'"):
+        load_scan(result_dir, ["nope"])
+
+
+def test_points_that_could_not_be_evaluated_are_left_out(result_dir: Path, tmp_path: Path) -> None:
+    """Rows with valid = False (NaN outputs, no strongest bound) appear in no collection and in
+    no reach bin, but count in the title's number of points."""
+    import shutil
+
+    copy = tmp_path / "with-invalid.parquet"
+    shutil.copytree(result_dir, copy)
+    part = copy / "part-000000.parquet"
+    table = pq.read_table(part).to_pydict()
+    for i in range(10):
+        table["valid"][i], table["allowed"][i], table["strongest"][i] = False, False, None
+        table["eps_u_emu"][i] = float("nan")
+    pq.write_table(pa.table(table), part)
+    scan = load_scan(copy)
+    fig = region_figure(scan)
+    assert sum(len(c.get_offsets()) for c in collections(fig).values()) == 230
+    assert "240 points" in fig.axes[0].get_title()
+    assert "" not in set(scan.columns["strongest"][scan.columns["valid"]])
+    reach = reach_figure(scan, ["eps_u_emu"])
+    values = next(p for p in reach.axes[0].patches if isinstance(p, StepPatch)).get_data()[0]
+    assert np.all(np.isnan(values) | (values > 0))

@@ -31,10 +31,10 @@ from lfvnsi.constraints import Bound, load_bounds
 from lfvnsi.exceptions import ConfigError
 from lfvnsi.plots.figure import check_path, new_figure, save_figure
 from lfvnsi.plots.fit import parameter_label
-from lfvnsi.scan.results import read_description, read_results
+from lfvnsi.scan.results import read_description, read_results, require_pyarrow
 
 __all__ = ["ALLOWED_COLOUR", "OTHER_COLOUR", "ScanTable", "load_scan", "plot_scan", "reach_figure",
-           "reach_values", "region_figure"]
+           "reach_values", "region_figure", "scan_columns"]
 
 ALLOWED_COLOUR = "black"
 OTHER_COLOUR = "0.7"
@@ -46,15 +46,25 @@ _NOT_AXES = ("point", "valid", "allowed", "strongest")
 
 @dataclass(frozen=True)
 class ScanTable:
-    """A scan result in memory: its columns as numpy arrays and its ``_scan.json``."""
+    """A scan result in memory: some of its columns as numpy arrays and its ``_scan.json``.
+
+    ``available`` lists every column of the result (``columns`` may hold only those a figure
+    needs: a big scan has one ``ratio:<id>`` column per bound).
+    """
 
     path: Path
     columns: dict[str, np.ndarray]
     description: dict[str, Any]
+    available: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         return str(self.description.get("spec", {}).get("name", self.path.stem))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every column of the result (loaded or not)."""
+        return self.available or tuple(self.columns)
 
     @property
     def axes(self) -> tuple[str, ...]:
@@ -74,32 +84,61 @@ class ScanTable:
     def numeric(self, name: str) -> np.ndarray:
         """A float column, or a one-line error naming what the scan holds."""
         if name not in self.columns:
-            shown = [c for c in self.columns if c not in _NOT_AXES + ("max_ratio",)
-                     and not c.startswith("ratio:")]
-            raise ConfigError(f"column {name!r} is not in the scan result {str(self.path)!r} "
-                              f"(columns: {', '.join(shown)}, max_ratio and ratio:<bound id>)")
+            _unknown(self.path, name, self.names)
         values = self.columns[name]
         if values.dtype.kind not in "fiub":
             raise ConfigError(f"column {name!r} of {str(self.path)!r} is not numeric")
         return np.asarray(values, dtype=float)
 
 
-def load_scan(path: str | Path) -> ScanTable:
-    """Read a scan result directory (``lfvnsi scan`` output) into a ``ScanTable``."""
+def _unknown(path: Path, name: str, names: tuple[str, ...]) -> None:
+    shown = [c for c in names if c not in _NOT_AXES + ("max_ratio",) and not c.startswith("ratio:")]
+    raise ConfigError(f"column {name!r} is not in the scan result {str(path)!r} "
+                      f"(columns: {', '.join(shown)}, max_ratio and ratio:<bound id>)")
+
+
+def scan_columns(path: str | Path) -> tuple[str, ...]:
+    """The column names of a scan result (from the schema of its first part)."""
+    pq = require_pyarrow()
     path = Path(path)
     if not path.is_dir():
         raise ConfigError(f"{str(path)!r} is not an lfvnsi scan result (a directory with "
                           f"_scan.json and part-*.parquet)")
+    read_description(path)
+    parts = sorted(path.glob("part-*.parquet"))
+    if not parts:
+        raise ConfigError(f"{str(path)!r} holds no finished chunk yet")
+    try:
+        return tuple(pq.read_schema(parts[0]).names)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read {str(parts[0])!r}: {exc}") from None
+
+
+def load_scan(path: str | Path, columns: list[str] | None = None) -> ScanTable:
+    """Read a scan result directory (``lfvnsi scan`` output) into a ``ScanTable``.
+
+    ``columns``: read only these (and ``valid``, ``allowed``, ``strongest``); default all.
+    """
+    path = Path(path)
+    names = scan_columns(path)
     description = read_description(path)
-    table = read_results(path)
-    columns: dict[str, np.ndarray] = {}
+    wanted = None
+    if columns is not None:
+        for name in columns:
+            if name not in names:
+                _unknown(path, name, names)
+        keep = set(columns) | {"valid", "allowed", "strongest"}
+        wanted = [c for c in names if c in keep]
+    table = read_results(path, columns=wanted)
+    loaded: dict[str, np.ndarray] = {}
     for name in table.column_names:
         column = table.column(name)
-        if column.type == "string" or str(column.type) in ("string", "large_string"):
-            columns[name] = np.array(column.to_pylist(), dtype=object)
+        if str(column.type) in ("string", "large_string"):
+            loaded[name] = np.array(["" if v is None else v for v in column.to_pylist()],
+                                    dtype=object)
         else:
-            columns[name] = column.to_numpy(zero_copy_only=False)
-    return ScanTable(path, columns, description)
+            loaded[name] = column.to_numpy(zero_copy_only=False)
+    return ScanTable(path, loaded, description, names)
 
 
 def _use_log(values: np.ndarray, log: bool | None) -> bool:
@@ -178,7 +217,7 @@ def region_figure(scan: ScanTable, x: str | None = None, y: str | None = None,
 
 def _default_axes(scan: ScanTable, x: str | None, y: str | None) -> tuple[str, str]:
     candidates = list(scan.axes) + [c for c in scan.description.get("spec", {}).get("outputs", [])
-                                    if c in scan.columns]
+                                    if c in scan.names]
     candidates = [c for c in candidates if c not in (x, y)]
     if x is None:
         if not candidates:
@@ -193,7 +232,7 @@ def _default_axes(scan: ScanTable, x: str | None, y: str | None) -> tuple[str, s
 
 def _mass_column(scan: ScanTable) -> str:
     for name in ("m_zprime", "m_Zp_GeV"):
-        if name in scan.columns:
+        if name in scan.names:
             return name
     raise ConfigError(f"the reach plot needs m_Z': scan m_zprime (or keep the output m_Zp_GeV); "
                       f"{str(scan.path)!r} has neither")
@@ -250,7 +289,7 @@ def reach_figure(scan: ScanTable, columns: list[str] | None = None, n_bins: int 
     edges = np.geomspace(valid_m.min(), valid_m.max(), n_bins + 1)
     explicit = columns is not None
     if columns is None:
-        columns = [c for c in scan.columns if c.startswith("eps_")]
+        columns = [c for c in scan.names if c.startswith("eps_")]
     reach = {}
     for c in columns:
         scan.numeric(c)
@@ -299,13 +338,17 @@ def plot_scan(path: str | Path, out: str | Path | None = None, x: str | None = N
     """
     if out is not None:
         check_path(out)
-    scan = load_scan(path)
+    names = scan_columns(path)
+    probe = ScanTable(Path(path), {}, read_description(path), names)
     if reach:
-        fig = reach_figure(scan, [y] if y is not None else None, n_bins=n_bins)
+        mass = _mass_column(probe)
+        shown = [y] if y is not None else [c for c in names if c.startswith("eps_")]
+        fig = reach_figure(load_scan(path, [mass, *shown]), [y] if y is not None else None,
+                           n_bins=n_bins)
         suffix = "reach"
     else:
-        x, y = _default_axes(scan, x, y)
-        fig = region_figure(scan, x, y, logx, logy, n_legend=n_legend)
+        x, y = _default_axes(probe, x, y)
+        fig = region_figure(load_scan(path, [x, y]), x, y, logx, logy, n_legend=n_legend)
         suffix = f"{x}_{y}"
     stem = Path(path)
     target = Path(out) if out is not None else stem.with_name(f"{stem.stem}_{suffix}.png")
