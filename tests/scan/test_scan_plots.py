@@ -255,3 +255,12 @@ def test_points_that_could_not_be_evaluated_are_left_out(result_dir: Path, tmp_p
     reach = reach_figure(scan, ["eps_u_emu"])
     values = next(p for p in reach.axes[0].patches if isinstance(p, StepPatch)).get_data()[0]
     assert np.all(np.isnan(values) | (values > 0))
+
+
+def test_cli_plot_without_matplotlib_names_the_extra(result_dir: Path, tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['matplotlib'] = None; from lfvnsi.cli import main; "
+            f"main(['plot', {str(result_dir)!r}])")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, check=False, cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0
+    assert "lfvnsi[plots]" in proc.stderr and "Traceback" not in proc.stderr
