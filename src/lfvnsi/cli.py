@@ -199,6 +199,36 @@ def cite(config: str | None, overrides: tuple[str, ...], bound_set: str) -> None
 
 
 @cli.command()
+@click.argument("spec_path", metavar="SPEC", type=click.Path(dir_okay=False))
+@click.option("--out", default=None, metavar="FILE.parquet",
+              help="Results directory (default: the spec's name + .parquet beside the spec).")
+@click.option("--resume", is_flag=True, help="Continue an interrupted scan of the same spec.")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Local worker processes (or local Dask workers with --executor dask).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on an existing Dask cluster, e.g. tcp://host:8786.")
+@click.option("--executor", default="auto", show_default=True,
+              type=click.Choice(["auto", "serial", "processes", "dask"]),
+              help="auto: dask with --scheduler, processes with --workers > 1, else serial.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@_one_line_errors
+def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler: str | None,
+         executor: str, quiet: bool) -> None:
+    """Scan the parameter space of SPEC (TOML) through the whole pipeline, chunk by chunk."""
+    from pathlib import Path
+
+    from lfvnsi.scan import load_spec
+    from lfvnsi.scan.progress import run_with_progress
+
+    spec = load_spec(spec_path)
+    target = Path(out) if out else Path(spec_path).with_name(f"{spec.name}.parquet")
+    summary = run_with_progress(spec, target, resume=resume, workers=workers,
+                                executor=executor, scheduler=scheduler, quiet=quiet)
+    click.echo(f"{summary.points_computed} points in {summary.chunks_computed} chunks "
+               f"({summary.chunks_skipped} already done) -> {summary.out}  "
+               f"[{summary.seconds:.1f} s, {summary.points_per_second:.3g} points/s]")
+
+
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--walkers", type=int, default=None, help="emcee walkers (default 32, >= 2 x axes).")
 @click.option("--steps", type=int, default=None, help="Steps per walker (default 1000).")
@@ -279,6 +309,8 @@ def plot(results: str, x: str | None, y: str | None, logx: bool | None, logy: bo
     _, path = plot_scan(results, out, x, y, logx, logy, reach=reach, n_bins=bins,
                         n_legend=n_legend)
     click.echo(f"wrote {path}")
+
+
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -41,17 +41,33 @@ class Results:
     observables: dict[str, np.ndarray]
     per_state: dict[str, np.ndarray]
 
+    @property
+    def valid(self) -> np.ndarray:
+        """(...,) True where the point could be evaluated (see ``evaluate(invalid=...)``)."""
+        v = self.spectrum.valid
+        return np.ones(self.params.shape, dtype=bool) if v is None else v
 
-def evaluate(params: Parameters, backend: str = "auto", kappa: float = 1.0) -> Results:
+
+def evaluate(params: Parameters, backend: str = "auto", kappa: float = 1.0,
+             invalid: str = "raise") -> Results:
     """Run the whole pipeline on a batch of points.
 
     ``backend`` selects the spectrum kernel (see ``compute_spectrum``); ``kappa`` is the O(1)
-    factor of the one-loop LFV vertex (REFERENCE R.5.9).
+    factor of the one-loop LFV vertex (REFERENCE R.5.9). ``invalid="flag"`` lets a batch with
+    points that cannot be evaluated (mu terms not far below the heavy masses) go through: those
+    points get NaN observables and ``Results.valid`` False, instead of an error.
     """
-    spectrum = compute_spectrum(params, backend=backend)
+    spectrum = compute_spectrum(params, backend=backend, invalid=invalid)
     couplings = compute_couplings(params, spectrum)
     matter = matter_couplings(params)
     nsi = nsi_from_couplings(couplings.g_nu, matter, params.m_zprime, spectrum.flavours)
     flat, per_state = compute_observables(params, couplings, matter, nsi, kappa=kappa,
                                           backend=backend)
+    if spectrum.valid is not None:
+        bad = ~spectrum.valid
+        for table in (flat, per_state):
+            for name, value in table.items():
+                value = np.array(value, dtype=float)
+                value[bad] = np.nan
+                table[name] = value
     return Results(params, spectrum, couplings, matter, nsi, flat, per_state)

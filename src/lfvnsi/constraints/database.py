@@ -58,13 +58,24 @@ class Curve:
     x_name: str
     x: np.ndarray
     limit: np.ndarray
+    log_x: np.ndarray = field(init=False, repr=False, compare=False)
+    log_limit: np.ndarray = field(init=False, repr=False, compare=False)
+    start: np.ndarray = field(init=False, repr=False, compare=False)  # lookup accelerator
+
+    def __post_init__(self) -> None:
+        # the log-log table, once (curves are evaluated on every chunk of a scan)
+        object.__setattr__(self, "log_x", np.log(self.x))
+        object.__setattr__(self, "log_limit", np.log(self.limit))
+        from lfvnsi.constraints.kernel import bucket_index
+
+        object.__setattr__(self, "start", bucket_index(self.log_x))
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Limit at x (log-log interpolation); NaN outside the tabulated range."""
         x = np.asarray(x, dtype=float)
         inside = (x >= self.x[0]) & (x <= self.x[-1])
         safe = np.where(inside & (x > 0), x, self.x[0])
-        value = np.exp(np.interp(np.log(safe), np.log(self.x), np.log(self.limit)))
+        value = np.exp(np.interp(np.log(safe), self.log_x, self.log_limit))
         return np.where(inside, value, np.nan)
 
 

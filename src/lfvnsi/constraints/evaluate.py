@@ -23,11 +23,13 @@ References: DESIGN.md (constraints layer); REFERENCE.md section 6 and F10.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from lfvnsi.constraints.database import Bound, load_bounds
+from lfvnsi.constraints.database import Bound, Curve, load_bounds
 from lfvnsi.exceptions import LfvnsiError
 from lfvnsi.model.parameters import FLAVOURS
 from lfvnsi.observables import PER_STATE
@@ -54,14 +56,24 @@ def select(bound_set: str, bounds: tuple[Bound, ...] | None = None) -> tuple[Bou
 
 @dataclass(frozen=True)
 class Constraints:
-    """The bounds evaluated on a batch (arrays are (n_bounds, *batch))."""
+    """The bounds evaluated on a batch (arrays are (n_bounds, *batch); ratio NaN where a bound
+    does not apply)."""
 
     bounds: tuple[Bound, ...]
     value: np.ndarray
     limit: np.ndarray
     ratio: np.ndarray
     applicable: np.ndarray
-    reasons: tuple[np.ndarray, ...]  # per bound: (*batch) object array, why it does not apply
+    # per bound: the tests that failed, in order, as (mask of points failing it, reason)
+    failures: tuple[tuple[tuple[np.ndarray, str], ...], ...]
+    valid: np.ndarray | None = None  # (*batch) points that could be evaluated (None: all)
+
+    def reason(self, k: int, index: tuple[int, ...] = ()) -> str:
+        """Why bound k does not apply to the point at ``index`` ("" if it applies)."""
+        for mask, why in self.failures[k]:
+            if bool(np.broadcast_to(mask, self.applicable.shape[1:])[index]):
+                return why
+        return ""
 
     @property
     def passed(self) -> np.ndarray:
@@ -70,19 +82,29 @@ class Constraints:
 
     @property
     def allowed(self) -> np.ndarray:
-        """(*batch) True where no applicable bound excludes the point."""
-        return np.all(self.passed, axis=0)
+        """(*batch) True where the point was evaluated and no applicable bound excludes it."""
+        allowed = np.all(self.passed, axis=0)
+        return allowed if self.valid is None else allowed & self.valid
 
     @property
     def strongest(self) -> np.ndarray:
         """(*batch) index of the applicable bound with the largest ratio (-1 if none applies)."""
-        r = np.where(self.applicable, self.ratio, -np.inf)
-        best = np.argmax(r, axis=0)
-        return np.where(np.any(self.applicable, axis=0), best, -1)
+        return self._strongest[1]
 
     def max_ratio(self) -> np.ndarray:
         """(*batch) the largest ratio among applicable bounds (0 if none applies)."""
-        return np.max(np.where(self.applicable, self.ratio, 0.0), axis=0)
+        return self._strongest[0]
+
+    @cached_property
+    def _strongest(self) -> tuple[np.ndarray, np.ndarray]:
+        from lfvnsi.constraints.kernel import strongest_bound
+
+        batch = self.ratio.shape[1:]
+        ratio = np.where(self.applicable, self.ratio, np.nan).reshape(len(self.bounds),
+                                                                      math.prod(batch))
+        best, index = np.empty(ratio.shape[1]), np.empty(ratio.shape[1], dtype=np.int64)
+        strongest_bound(ratio, best, index)
+        return best.reshape(batch), index.reshape(batch)
 
 
 def _conditions(results: Results) -> dict[str, np.ndarray]:
@@ -115,33 +137,59 @@ def _ratio(kind: str, value: np.ndarray, limit: np.ndarray | tuple[float, float]
         return limit, np.abs(value) / limit
 
 
-def _value_and_limit(bound: Bound, results: Results) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _on_curve(curve: Curve, value: np.ndarray, results: Results, ok: np.ndarray, every: bool
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(value, limit, ratio) of an excluded curve on the selected points (flat), worst heavy
+    state for a per-state observable (compiled: ``kernel.worst_on_curve``)."""
+    from lfvnsi.constraints.kernel import worst_on_curve
+
+    obs, per_state = results.observables, results.per_state
+    states = value.reshape(len(value), -1)
+    per_state_x = curve.x_name in PER_STATE
+    x = np.asarray((per_state if per_state_x else obs)[curve.x_name], dtype=float)
+    x = x.reshape(-1, *x.shape[ok.ndim:]) if every else x[ok]
+    x = np.broadcast_to(x.reshape(len(x), -1), states.shape)
+    out = np.empty((3, len(states)))
+    worst_on_curve(states, x, curve.x, curve.log_x, curve.log_limit, curve.start, out[0], out[1],
+                   out[2])
+    return out[0], out[1], out[2]
+
+
+def _value_and_limit(bound: Bound, results: Results, ok: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(value, limit, ratio) over the batch; NaN ratio where a curve does not reach the point.
 
-    A bound on a per-heavy-state observable is evaluated on every heavy state and reports the
-    worst one.
+    Limits and ratios are computed only where ``ok`` (the bound can apply; NaN elsewhere), which
+    in a scan is often a small part of the batch. A bound on a per-heavy-state observable is
+    evaluated on every heavy state and reports the worst one.
     """
     obs, per_state = results.observables, results.per_state
     per_heavy = bound.observable in PER_STATE
-    value = np.asarray((per_state if per_heavy else obs)[bound.observable], dtype=float)
+    full = np.asarray((per_state if per_heavy else obs)[bound.observable], dtype=float)
+    batch = ok.shape
+    every = bool(ok.all())  # then no gather and scatter
+    value = full.reshape(-1, *full.shape[len(batch):]) if every else full[ok]
     if bound.curve is not None:
-        x_name = bound.curve.x_name
-        x = per_state[x_name] if x_name in PER_STATE else np.asarray(obs[x_name])
-        if per_heavy and x_name not in PER_STATE:
-            x = x[..., None]
-        raw_limit: np.ndarray | tuple[float, float] = bound.curve(x)
+        value, limit, ratio = _on_curve(bound.curve, value, results, ok, every)
     else:
-        raw_limit = bound.value if bound.kind == "range" else np.full(  # type: ignore[assignment]
-            value.shape, float(bound.value))  # type: ignore[arg-type]
-    limit, ratio = _ratio("upper" if bound.kind == "excluded_curve" else bound.kind, value,
-                          raw_limit, bound.null_value)
-    limit = np.broadcast_to(limit, value.shape)
-    if not per_heavy:
-        return value, limit, ratio
-    ranked = np.where(np.isnan(ratio), -np.inf, ratio)
-    worst = np.argmax(ranked, axis=-1)[..., None]
-    pick = lambda a: np.take_along_axis(a, worst, -1)[..., 0]
-    return pick(value), pick(limit), pick(ratio)
+        raw_limit: np.ndarray | tuple[float, float] = (
+            bound.value if bound.kind == "range"  # type: ignore[assignment]
+            else np.full(value.shape, float(bound.value)))  # type: ignore[arg-type]
+        limit, ratio = _ratio(bound.kind, value, raw_limit, bound.null_value)
+        limit = np.broadcast_to(limit, value.shape)
+        if per_heavy:  # the worst heavy state
+            ranked = np.where(np.isnan(ratio), -np.inf, ratio)
+            worst = np.argmax(ranked, axis=-1)[:, None]
+            value, limit, ratio = (np.take_along_axis(a, worst, -1)[:, 0]
+                                   for a in (value, limit, ratio))
+    if every:
+        return value.reshape(batch), limit.reshape(batch), ratio.reshape(batch)
+    out = []
+    for a in (value, limit, ratio):
+        whole = np.full(batch, np.nan)
+        whole[ok] = a
+        out.append(whole)
+    return out[0], out[1], out[2]
 
 
 def evaluate_constraints(results: Results, bound_set: str = "current",
@@ -155,41 +203,47 @@ def evaluate_constraints(results: Results, bound_set: str = "current",
     shape = p.shape
     pair = "".join(sorted((p.alpha, p.beta), key=FLAVOURS.index))
     conditions = _conditions(results)
+    valid = results.valid
     m_zp = np.broadcast_to(p.m_zprime, shape)
-    values, limits, ratios, applicable, reasons = [], [], [], [], []
-    for b in chosen:
-        value, limit, ratio = _value_and_limit(b, results)
-        ok = np.ones(shape, dtype=bool)
-        why = np.full(shape, "", dtype=object)
+    # shared masks (a scan chunk evaluates dozens of bounds on the same points)
+    invalid, everywhere = ~valid, np.ones(shape, dtype=bool)
+    fails_condition = {name: ~c for name, c in conditions.items()}
+    values, limits, ratios = np.full((3, len(chosen), *shape), np.nan)
+    applicable = np.zeros((len(chosen), *shape), dtype=bool)
+    failures = []
+    for k, b in enumerate(chosen):
+        ok = valid.copy()
+        failed: list[tuple[np.ndarray, str]] = [(invalid, "the point could not be evaluated")]
         a = b.applies_to
         for name, allowed, current in (("version", a.version, p.version),
                                        ("pair", a.pair, pair), ("matter", a.matter, p.matter)):
             if allowed is not None and current not in allowed:
+                failed.append((everywhere, f"{name} {current} not in {', '.join(allowed)}"))
                 ok[...] = False
-                why[...] = f"{name} {current} not in {', '.join(allowed)}"
-        if a.m_Zp_GeV is not None:
+        if a.m_Zp_GeV is not None and ok.any():
             lo, hi = a.m_Zp_GeV
             outside = (m_zp < lo) | (m_zp > hi)
-            why = np.where(ok & outside, f"m_Z' outside [{lo:g}, {hi:g}] GeV", why)
+            failed.append((outside, f"m_Z' outside [{lo:g}, {hi:g}] GeV"))
             ok &= ~outside
         for name in a.requires:
-            fails = ~conditions[name]
-            why = np.where(ok & fails, _condition_reason(name), why)
-            ok &= ~fails
-        no_limit = np.isnan(limit) | np.isnan(ratio)
-        why = np.where(ok & no_limit, "outside the range the curve covers", why)
-        ok &= ~no_limit
-        values.append(value)
-        limits.append(limit)
-        ratios.append(np.where(ok, ratio, np.nan))
-        applicable.append(ok)
-        reasons.append(why)
-    empty = np.zeros((0,) + shape)
+            if ok.any():
+                failed.append((fails_condition[name], _condition_reason(name)))
+                ok &= conditions[name]
+        if ok.any():  # the prediction is needed only where the bound can apply
+            value, limit, ratio = _value_and_limit(b, results, ok)
+            no_limit = np.isnan(limit) | np.isnan(ratio)
+            failed.append((no_limit, "outside the range the curve covers"))
+            ok &= ~no_limit
+            values[k], limits[k] = value, limit
+            ratios[k] = np.where(ok, ratio, np.nan)
+            applicable[k] = ok
+        failures.append(tuple(failed))
     return Constraints(
         bounds=chosen,
-        value=np.array(values) if values else empty,
-        limit=np.array(limits) if limits else empty,
-        ratio=np.array(ratios) if ratios else empty,
-        applicable=np.array(applicable) if applicable else empty.astype(bool),
-        reasons=tuple(reasons),
+        value=values,
+        limit=limits,
+        ratio=ratios,
+        applicable=applicable,
+        failures=tuple(failures),
+        valid=None if results.spectrum.valid is None else valid,
     )

@@ -34,7 +34,7 @@ def constraint_entries(c: Constraints, index: tuple[int, ...] = ()) -> dict[str,
                 "experiment": b.experiment, "year": b.year, "verified": b.verified,
             })
         else:
-            skipped.append({"id": b.id, "reason": str(c.reasons[k][index])})
+            skipped.append({"id": b.id, "reason": c.reason(k, index)})
     applied.sort(key=lambda e: -e["ratio"])
     allowed = all(e["passed"] for e in applied)
     strongest = applied[0] if applied else None

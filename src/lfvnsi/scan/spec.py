@@ -7,7 +7,7 @@ not named keeps its benchmark value) and a ``[scan]`` table::
     sampler = "random"      # "grid" | "random" | "latin"
     points = 100000         # random and latin; a grid has the product of its axes
     seed = 1
-    chunk = 4096            # points per chunk: the unit of work, of output files and of resume
+    chunk = 8192            # points per chunk: the unit of work, of output files and of resume
     bounds = "current"      # bound set of the constraints ("current" | "paper" | "future")
     outputs = ["g_nu_ab", "eps_u_emu"]    # observables to keep (default: DEFAULT_OUTPUTS)
 
@@ -81,7 +81,7 @@ class ScanSpec:
     sampler: str = "random"
     points: int = 1000
     seed: int = 0
-    chunk: int = 4096
+    chunk: int = 8192
     bounds: str = "current"
     outputs: tuple[str, ...] = DEFAULT_OUTPUTS
     name: str = "scan"
@@ -170,7 +170,7 @@ def spec_from_mapping(document: dict[str, Any], source: str = "<mapping>") -> Sc
         raise _error(source, "[scan.vary]", "name at least one parameter to vary")
     axes = tuple(_axis(source, name, raw, sampler) for name, raw in vary.items())
     ints = {}
-    for key, default, low in (("points", 1000, 1), ("seed", 0, 0), ("chunk", 4096, 1)):
+    for key, default, low in (("points", 1000, 1), ("seed", 0, 0), ("chunk", 8192, 1)):
         value = scan.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value < low:
             raise _error(source, key, f"{value!r} must be an integer >= {low}")
@@ -193,7 +193,9 @@ def spec_from_mapping(document: dict[str, Any], source: str = "<mapping>") -> Sc
                     seed=ints["seed"], chunk=ints["chunk"], bounds=bounds,
                     outputs=tuple(dict.fromkeys(outputs)), name=str(scan.get("name", "scan")),
                     source=source)
-    spec.base_parameters()  # validate the fixed part now (one-line error naming the parameter)
+    base = spec.base_parameters()  # the fixed part (one-line error naming the parameter)
+    # the corners of the scanned box must be valid points too (texture rules, ranges)
+    base.replace(**{a.name: np.array([a.low, a.high]) for a in axes})
     return spec
 
 

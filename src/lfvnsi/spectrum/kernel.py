@@ -525,3 +525,20 @@ def spectrum_kernel(M0: np.ndarray, Mb: np.ndarray, sectors: np.ndarray, spectat
                 for t in range(H):
                     acc += Bh[i, t] * Vh[t, col]
                 vectors[pt, i, _N_LIGHT + jj] = acc
+
+
+
+@njit(cache=True, nogil=True)
+def gram_kernel(V: np.ndarray, rows: np.ndarray, cols: np.ndarray, columns: np.ndarray,
+                out: np.ndarray) -> None:
+    """out[p, i, j] = sum_{l in columns} V[p, rows[i], l] V[p, cols[j], l] (real V).
+
+    ``Spectrum.projector_block`` and ``non_unitarity`` without gathering the sub-blocks first.
+    """
+    for p in range(V.shape[0]):
+        for i in range(rows.shape[0]):
+            for j in range(cols.shape[0]):
+                acc = 0.0
+                for t in range(columns.shape[0]):
+                    acc += V[p, rows[i], columns[t]] * V[p, cols[j], columns[t]]
+                out[p, i, j] = acc

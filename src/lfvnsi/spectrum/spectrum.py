@@ -6,7 +6,7 @@ References: REFERENCE.md sections 1 (Takagi convention), 2.6-2.9, 3 (definitions
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -54,6 +54,9 @@ class Spectrum:
     basis : labels of the field (row) index of ``mixing``.
     version : ``"lnv"`` or ``"lnc"``.
     flavours : indices (alpha, beta) of the flavours that mix with sector 1 and 2.
+    valid : (...,) bool, or None when every point is valid. With ``invalid="flag"`` a point
+        whose mu terms are not far below the heavy masses (or with a massless heavy state) is
+        marked invalid; its numbers are those of a harmless stand-in and must not be used.
     """
 
     masses: np.ndarray
@@ -62,6 +65,7 @@ class Spectrum:
     basis: tuple[str, ...]
     version: str
     flavours: tuple[int, int] = (0, 1)
+    valid: np.ndarray | None = None  # (...,) False where a point could not be evaluated
 
     @property
     def light(self) -> slice:
@@ -111,14 +115,27 @@ class Spectrum:
         Formed as the heavy part of the flavour rows, sum_heavy U U^dagger (equal by unitarity),
         so that a small non-unitarity keeps its relative precision.
         """
-        V_h = self.vectors[..., :3, self.heavy]
-        return outer_sum(V_h, V_h)
+        return self._gram(np.arange(3), np.arange(3), self.heavy)
 
     def projector_block(self, rows: list[int] | np.ndarray, cols: list[int] | np.ndarray
                         ) -> np.ndarray:
         """(..., len(rows), len(cols)) block of the light projector, without forming all of it."""
-        V_l = self.vectors[..., :, self.light]
-        return outer_sum(V_l[..., rows, :], V_l[..., cols, :])
+        return self._gram(np.asarray(rows), np.asarray(cols), self.light)
+
+    def _gram(self, rows: np.ndarray, cols: np.ndarray, columns: slice) -> np.ndarray:
+        """(..., len(rows), len(cols)) sum over the given mass states of V[row] V[col]^*."""
+        V = self.vectors
+        batch = V.shape[:-2]
+        if math.prod(batch) >= COMPILED_MIN_BATCH and V.dtype == np.float64:
+            from lfvnsi.spectrum.kernel import gram_kernel
+
+            out = np.empty((math.prod(batch), len(rows), len(cols)))
+            gram_kernel(np.ascontiguousarray(V).reshape(-1, *V.shape[-2:]),
+                        rows.astype(np.int64), cols.astype(np.int64),
+                        np.arange(V.shape[-1])[columns], out)
+            return out.reshape(*batch, len(rows), len(cols))
+        V_c = V[..., :, columns]
+        return outer_sum(V_c[..., rows, :], V_c[..., cols, :])
 
     @cached_property
     def _angle_block(self) -> np.ndarray:
@@ -177,6 +194,14 @@ def _check_frame(mm: MassMatrix, fr: Frame) -> None:
                           "some heavy state is massless (check M1, M2, M_N)")
 
 
+def _hierarchy_violations(lightest: np.ndarray, entries: dict[str, np.ndarray]) -> np.ndarray:
+    """(...,) True where some mu entry exceeds MU_RATIO_MAX x the lightest heavy mass at mu = 0."""
+    bad = np.zeros(np.shape(lightest), dtype=bool)
+    for value in entries.values():
+        bad |= np.abs(value) > MU_RATIO_MAX * lightest
+    return bad
+
+
 def _check_hierarchy(lightest: np.ndarray, entries: dict[str, np.ndarray], offset: int = 0
                      ) -> None:
     """Refuse mu entries above MU_RATIO_MAX x the lightest heavy mass at mu = 0, naming them."""
@@ -208,6 +233,8 @@ def diagonalise(mm: MassMatrix, flavours: tuple[int, int] = (0, 1)) -> Spectrum:
 
 #: Points per internal chunk: temporaries then stay in cache and are reused, not re-faulted.
 CHUNK = 2048
+#: The compiled kernel has no large temporaries: bigger chunks, less per-chunk Python work.
+COMPILED_CHUNK = 8192
 #: Backends of ``compute_spectrum``: the compiled kernel (``kernel.py``) and plain numpy.
 BACKENDS = ("auto", "compiled", "numpy")
 #: ``auto`` compiles from this batch size on; below it numpy avoids the one-time JIT cost
@@ -215,17 +242,13 @@ BACKENDS = ("auto", "compiled", "numpy")
 COMPILED_MIN_BATCH = 256
 
 
-def _numpy_chunk(mm: MassMatrix, check: Callable[[np.ndarray], None]
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    fr = frame(mm)
-    _check_frame(mm, fr)
-    check(np.min(np.abs(fr.w), axis=-1))
-    return block_diagonalise(fr, mm.breaking)
+def _compiled_chunk(mm: MassMatrix, out: tuple[np.ndarray, np.ndarray, np.ndarray]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Run the kernel on one chunk, writing masses, vectors and phases into ``out`` (flat).
 
-
-def _compiled_chunk(mm: MassMatrix, check: Callable[[np.ndarray], None],
-                    out: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
-    """Run the kernel on one chunk, writing masses, vectors and phases into ``out`` (flat)."""
+    Returns the lightest heavy mass at mu = 0 and whether some heavy state is massless, per
+    point; the results of such points (or of points failing the hierarchy) are meaningless.
+    """
     from lfvnsi.spectrum.kernel import STATUS_OK, spectrum_kernel
 
     assert mm.sectors is not None and mm.spectator is not None
@@ -239,14 +262,60 @@ def _compiled_chunk(mm: MassMatrix, check: Callable[[np.ndarray], None],
                     np.ascontiguousarray(mm.breaking.reshape(points, n, n)),
                     np.array(mm.sectors, dtype=np.int64), mm.spectator, mm.version == "lnc",
                     masses, vectors, negative, lightest, status)
-    if np.any(status != STATUS_OK):
-        raise LfvnsiError("the mu = 0 mass matrix has more than three massless states: "
-                          "some heavy state is massless (check M1, M2, M_N)")
-    check(lightest)  # before anyone reads the (then meaningless) results
     phases[...] = np.where(negative, 1j, 1.0 + 0j)
+    return lightest, status != STATUS_OK
 
 
-def compute_spectrum(params: Parameters, backend: str = "auto") -> Spectrum:
+_MASSLESS = ("the mu = 0 mass matrix has more than three massless states: some heavy state is "
+             "massless (check M1, M2, M_N)")
+
+
+def _stand_in(sub: Parameters, bad: np.ndarray) -> Parameters:
+    """``sub`` with the bad points replaced by harmless ones: no mu terms, no psi_R Yukawa."""
+    changes = {}
+    for name in (*_MU_NAMES, "m1", "m2"):
+        value = np.array(np.broadcast_to(getattr(sub, name), sub.shape)).reshape(-1)
+        value[bad] = 0.0
+        changes[name] = value.reshape(sub.shape)
+    return sub.replace(**changes)
+
+
+def _diagonalise_chunk(sub: Parameters, compiled: bool, out: tuple[np.ndarray, ...],
+                       start: int, flag: bool) -> np.ndarray:
+    """Spectrum of one chunk into ``out``; returns the (flat) mask of points that failed.
+
+    A failing point (mu not far below the heavy masses, or a massless heavy state) raises, or,
+    with ``flag``, is recomputed as a stand-in and reported in the mask.
+    """
+    mm = mass_matrix(sub)
+    n = mm.size
+    if compiled:
+        lightest, massless = _compiled_chunk(mm, out)  # type: ignore[arg-type]
+        fr = None
+    else:
+        fr = frame(mm)
+        lightest = np.reshape(np.min(np.abs(fr.w), axis=-1), -1)
+        massless = lightest == 0
+    entries = {name: getattr(sub, name) for name in _MU_NAMES}
+    shape = sub.shape
+    bad = massless | np.reshape(_hierarchy_violations(np.reshape(lightest, shape), entries), -1)
+    if np.any(bad):
+        if not flag:
+            if np.any(massless):
+                raise LfvnsiError(_MASSLESS)
+            _check_hierarchy(np.reshape(lightest, shape), entries, start)
+        _diagonalise_chunk(_stand_in(sub, bad), compiled, out, start, flag=False)
+        return bad
+    if fr is not None:
+        m, v, ph = block_diagonalise(fr, mm.breaking)
+        out[0][...] = m.reshape(-1, n)
+        out[1][...] = v.reshape(-1, n, n)
+        out[2][...] = ph.reshape(-1, n)
+    return bad
+
+
+def compute_spectrum(params: Parameters, backend: str = "auto", invalid: str = "raise"
+                     ) -> Spectrum:
     """Spectrum of a batch of parameter points (texture from ``params.texture``).
 
     Parameters
@@ -255,44 +324,40 @@ def compute_spectrum(params: Parameters, backend: str = "auto") -> Spectrum:
     backend : ``"compiled"`` (the numba kernel, fastest for batches), ``"numpy"`` (no compilation;
         the same algorithm, vectorised), or ``"auto"``: compiled from ``COMPILED_MIN_BATCH``
         points on. Both give the same numbers to ~1e-15 (tested).
+    invalid : ``"raise"`` (a point whose mu terms are not far below the heavy masses stops the
+        computation with a ``HierarchyError`` naming it) or ``"flag"`` (it is marked in
+        ``Spectrum.valid`` and the rest of the batch is computed: what scans need).
 
-    The batch is processed in chunks of ``CHUNK`` points (same numbers, bounded temporaries),
-    each written straight into the output arrays.
+    The batch is processed in chunks of ``CHUNK`` (``COMPILED_CHUNK``) points (same numbers,
+    bounded temporaries), each written straight into the output arrays.
 
     References: REFERENCE.md sections 2-3; DESIGN.md "Textures".
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}")
+    if invalid not in ("raise", "flag"):
+        raise ValueError(f"invalid={invalid!r} must be 'raise' or 'flag'")
     compiled = backend == "compiled" or (backend == "auto" and params.size >= COMPILED_MIN_BATCH)
     flavours = (FLAVOURS.index(params.alpha), FLAVOURS.index(params.beta))
     size, n = params.size, len(_basis(params))
     masses = np.empty((size, n))
     vectors = np.empty((size, n, n))  # built-in textures are real
     phases = np.empty((size, n), dtype=complex)
+    bad = np.zeros(size, dtype=bool)
     names = [k for k in Parameters.names() if isinstance(getattr(params, k), np.ndarray)]
     flat = {k: getattr(params, k).reshape(-1) for k in names}
-    for start in range(0, size, CHUNK):
-        stop = min(start + CHUNK, size)
-        sub = params if size <= CHUNK else params.replace(
+    step = COMPILED_CHUNK if compiled else CHUNK
+    for start in range(0, size, step):
+        stop = min(start + step, size)
+        sub = params if size <= step else params.replace(
             **{k: flat[k][start:stop] for k in names})
-        entries = {name: getattr(sub, name) for name in _MU_NAMES}
-
-        def check(lightest: np.ndarray, entries: dict[str, np.ndarray] = entries,
-                  start: int = start, shape: tuple[int, ...] = sub.shape) -> None:
-            _check_hierarchy(np.reshape(lightest, shape), entries, start)
-
-        mm = mass_matrix(sub)
-        if compiled:
-            _compiled_chunk(mm, check, (masses[start:stop], vectors[start:stop],
-                                        phases[start:stop]))
-        else:
-            m, v, ph = _numpy_chunk(mm, check)
-            masses[start:stop] = m.reshape(-1, n)
-            vectors[start:stop] = v.reshape(-1, n, n)
-            phases[start:stop] = ph.reshape(-1, n)
+        bad[start:stop] = _diagonalise_chunk(
+            sub, compiled, (masses[start:stop], vectors[start:stop], phases[start:stop]), start,
+            invalid == "flag")
     shape = params.shape
+    valid = None if not np.any(bad) else ~bad.reshape(shape)
     return Spectrum(masses.reshape(shape + (n,)), vectors.reshape(shape + (n, n)),
-                    phases.reshape(shape + (n,)), _basis(params), params.version, flavours)
+                    phases.reshape(shape + (n,)), _basis(params), params.version, flavours, valid)
 
 
 def _basis(params: Parameters) -> tuple[str, ...]:

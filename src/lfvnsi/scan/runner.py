@@ -1,0 +1,246 @@
+"""Run a scan: chunk by chunk through the batched pipeline, in one process, N processes or Dask.
+
+Chunk k covers points [k chunk, (k + 1) chunk); ``compute_chunk`` is a pure function of (spec, k)
+(sampling is counter-based, ``samplers``), so a chunk computed anywhere - this process, a local
+worker process, a Dask worker, before or after an interruption - gives the same numbers. Only
+this process writes: each finished chunk goes to ``part-<k>.parquet`` through a temporary name
+and an atomic rename, so a killed scan leaves only whole parts, and ``resume`` computes exactly
+the missing ones. At most a few chunks per worker are in flight: memory is bounded by the chunk
+size, not by the scan size.
+
+References: DESIGN.md ("lfvnsi scan ... resumes from an existing output; progress bar").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lfvnsi.exceptions import ConfigError, MissingExtraError
+from lfvnsi.scan.results import SCAN_FILE, part_path, require_pyarrow
+from lfvnsi.scan.samplers import sample
+from lfvnsi.scan.spec import ScanSpec
+
+__all__ = ["ScanSummary", "compute_chunk", "run_scan"]
+
+#: Chunks in flight per worker (bounded memory, workers never idle).
+IN_FLIGHT = 2
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    """What a run did: chunks computed now, already present, points, wall time."""
+
+    out: Path
+    chunks_total: int
+    chunks_computed: int
+    chunks_skipped: int
+    points_computed: int
+    seconds: float
+
+    @property
+    def points_per_second(self) -> float:
+        return self.points_computed / self.seconds if self.seconds > 0 else float("nan")
+
+
+def _bounds(spec: ScanSpec) -> tuple[Any, ...]:
+    from lfvnsi.constraints import select
+
+    return select(spec.bounds)
+
+
+def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
+    """The result columns of one chunk (see ``results`` for the column list).
+
+    Points that cannot be evaluated (mu terms not far below the heavy masses) are kept with
+    ``valid`` False and NaN outputs.
+    """
+    from lfvnsi.constraints import evaluate_constraints
+    from lfvnsi.pipeline import evaluate
+
+    start = chunk * spec.chunk
+    stop = min(start + spec.chunk, spec.size)
+    values = sample(spec, start, stop)
+    params = spec.base_parameters().replace(**values)
+    results = evaluate(params, invalid="flag")
+    bounds = _bounds(spec)
+    c = evaluate_constraints(results, bounds=bounds)
+    columns: dict[str, np.ndarray] = {"point": np.arange(start, stop, dtype=np.int64)}
+    for name, value in values.items():
+        columns[name] = np.asarray(value, dtype=np.float64)
+    for name in spec.outputs:
+        columns[name] = np.asarray(results.observables[name], dtype=np.float64)
+    columns["valid"] = np.asarray(results.valid, dtype=bool)
+    columns["allowed"] = np.asarray(c.allowed, dtype=bool)
+    columns["max_ratio"] = np.asarray(c.max_ratio(), dtype=np.float64)
+    ids = np.array([b.id for b in bounds] + [""], dtype=object)
+    columns["strongest"] = ids[np.asarray(c.strongest)]  # -1 -> ""
+    for k, b in enumerate(bounds):  # NaN where the bound does not apply
+        columns[f"ratio:{b.id}"] = c.ratio[k].astype(np.float32)
+    return columns
+
+
+def _write_part(out: Path, chunk: int, columns: dict[str, np.ndarray]) -> None:
+    pq = require_pyarrow()
+    import pyarrow as pa
+
+    table = pa.table({k: pa.array(v) for k, v in columns.items()})
+    final = part_path(out, chunk)
+    tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, final)  # atomic: a part is either absent or complete
+
+
+def _prepare(spec: ScanSpec, out: Path, resume: bool) -> set[int]:
+    """Create or check ``out``; return the chunks already finished."""
+    description = {"spec": spec.to_json(), "fingerprint": spec.fingerprint(),
+                   "bounds": [b.id for b in _bounds(spec)], "size": spec.size,
+                   "chunks": spec.n_chunks, "lfvnsi": _version()}
+    meta = out / SCAN_FILE
+    if out.exists() and any(out.iterdir()):
+        if not resume:
+            raise ConfigError(f"output {str(out)!r} exists: pass --resume to continue that scan, "
+                              f"or choose another --out")
+        try:
+            old = json.loads(meta.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise ConfigError(f"{str(out)!r} is not an lfvnsi scan result (no {SCAN_FILE})"
+                              ) from None
+        if old.get("fingerprint") != description["fingerprint"]:
+            raise ConfigError(f"{str(out)!r} was written by a different scan spec (fingerprint "
+                              f"{old.get('fingerprint')} != {description['fingerprint']}): "
+                              f"resume only with the same spec")
+        for stale in out.glob(".part-*.tmp"):
+            stale.unlink()  # half-written chunks of the interrupted run
+        return {int(p.stem.split("-")[1]) for p in out.glob("part-*.parquet")}
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = meta.with_name(f".{SCAN_FILE}.tmp")
+    tmp.write_text(json.dumps(description, indent=1), encoding="utf-8")
+    os.replace(tmp, meta)
+    return set()
+
+
+def _version() -> str:
+    from lfvnsi import __version__
+
+    return __version__
+
+
+def _serial(spec: ScanSpec, todo: list[int]) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+    for k in todo:
+        yield k, compute_chunk(spec, k)
+
+
+def _processes(spec: ScanSpec, todo: list[int], workers: int
+               ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+    import multiprocessing as mp
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = mp.get_context("spawn")  # no fork of a process holding numba/BLAS threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending = iter(todo)
+        running: dict[Any, int] = {}
+        for k in pending:
+            running[pool.submit(compute_chunk, spec, k)] = k
+            if len(running) >= IN_FLIGHT * workers:
+                break
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                k = running.pop(future)
+                yield k, future.result()
+                nxt = next(pending, None)
+                if nxt is not None:
+                    running[pool.submit(compute_chunk, spec, nxt)] = nxt
+
+
+def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None
+          ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise MissingExtraError("dask.distributed", "dask", "Scans on a Dask cluster") from None
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        n = max(1, len(client.scheduler_info(n_workers=-1)["workers"])) if scheduler else workers
+        pending = iter(todo)
+        futures = as_completed()
+        keys: dict[Any, int] = {}
+        for k in pending:
+            f = client.submit(compute_chunk, spec, k, key=f"lfvnsi-chunk-{spec.fingerprint()}-{k}",
+                              pure=False)
+            keys[f] = k
+            futures.add(f)
+            if len(keys) >= IN_FLIGHT * n:
+                break
+        for f in futures:
+            k = keys.pop(f)
+            yield k, f.result()
+            f.release()
+            nxt = next(pending, None)
+            if nxt is not None:
+                g = client.submit(compute_chunk, spec, nxt,
+                                  key=f"lfvnsi-chunk-{spec.fingerprint()}-{nxt}", pure=False)
+                keys[g] = nxt
+                futures.add(g)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_scan(spec: ScanSpec, out: str | Path, resume: bool = False, workers: int = 1,
+             executor: str = "auto", scheduler: str | None = None,
+             on_chunk: Callable[[int, int], None] | None = None) -> ScanSummary:
+    """Run (or resume) a scan into the results directory ``out``.
+
+    Parameters
+    ----------
+    spec : the scan.
+    out : results directory (created; must not exist unless ``resume``).
+    resume : continue a scan of the same spec: only chunks without a part are computed.
+    workers : local worker processes (``executor="processes"``) or local Dask workers.
+    executor : ``"serial"``, ``"processes"``, ``"dask"`` or ``"auto"`` (Dask when a
+        ``scheduler`` is given, processes when ``workers > 1``, else serial).
+    scheduler : address of an existing Dask scheduler, e.g. ``tcp://host:8786``.
+    on_chunk : called as ``on_chunk(chunk, points)`` after each chunk is written (progress).
+    """
+    require_pyarrow()
+    if executor == "auto":
+        executor = "dask" if scheduler else ("processes" if workers > 1 else "serial")
+    if executor not in ("serial", "processes", "dask"):
+        raise ConfigError(f"executor {executor!r} must be serial, processes or dask")
+    if workers < 1:
+        raise ConfigError(f"--workers {workers} must be at least 1")
+    out = Path(out)
+    done = _prepare(spec, out, resume)
+    todo = [k for k in range(spec.n_chunks) if k not in done]
+    t0 = time.perf_counter()
+    if executor == "serial":
+        stream = _serial(spec, todo)
+    elif executor == "processes":
+        stream = _processes(spec, todo, workers)
+    else:
+        stream = _dask(spec, todo, workers, scheduler)
+    points = 0
+    for k, columns in stream:
+        _write_part(out, k, columns)
+        n = len(columns["point"])
+        points += n
+        if on_chunk is not None:
+            on_chunk(k, n)
+    return ScanSummary(out, spec.n_chunks, len(todo), len(done), points,
+                       time.perf_counter() - t0)
