@@ -229,6 +229,7 @@ def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler:
                f"[{summary.seconds:.1f} s, {summary.points_per_second:.3g} points/s]")
 
 
+@cli.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--walkers", type=int, default=None, help="emcee walkers (default 32, >= 2 x axes).")
 @click.option("--steps", type=int, default=None, help="Steps per walker (default 1000).")

@@ -145,10 +145,10 @@ def test_step_mode_samples_only_allowed_points() -> None:
     assert np.all(r.allowed) and np.all(r.log_likelihood == 0.0)
 
 
-def test_a_batch_the_pipeline_refuses_falls_back_to_one_walker_at_a_time() -> None:
-    """mu_L1 above 1e-3 x the lightest heavy mass (5.4e-4 GeV) makes the pipeline raise
-    HierarchyError for the whole batch; the posterior gives -inf to that walker only, and a fit
-    over such a range runs and keeps to the region the pipeline accepts."""
+def test_points_the_pipeline_cannot_evaluate_get_minus_infinity() -> None:
+    """mu_L1 above 1e-3 x the lightest heavy mass (5.4e-4 GeV) is refused by the pipeline
+    (HierarchyError; flagged invalid in a batch): that walker alone gets -inf, and a fit over
+    such a range runs and keeps to the region the pipeline accepts."""
     spec = tiny_spec(g_psi={"range": [0.001, 0.5], "scale": "log"},
                      mu_L1={"range": [1e-8, 1e-2], "scale": "log"})
     base = spec.base_parameters()
@@ -161,6 +161,30 @@ def test_a_batch_the_pipeline_refuses_falls_back_to_one_walker_at_a_time() -> No
     assert rows[3, 0] == -np.inf  # outside the prior: not evaluated
     fit = run_fit(spec, FitOptions(walkers=8, steps=15, burn=0, seed=2))
     assert np.all(fit.chain[..., 1] <= 5.4e-4) and np.all(np.isfinite(fit.log_likelihood))
+
+
+def test_a_batch_refused_as_a_whole_is_evaluated_walker_by_walker(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipeline that raises for any batch holding g_psi > 0.1: the batch falls back to one
+    evaluation per walker, the offending walkers get -inf, the others their own numbers."""
+    import lfvnsi.scan.fit as fit_module
+
+    calls: list[int] = []
+
+    def strict(params: Parameters, **kwargs: object) -> object:
+        calls.append(params.size)
+        if np.any(params.g_psi > 0.1):
+            raise LfvnsiError("refused")
+        return evaluate(params, **kwargs)  # type: ignore[arg-type]
+
+    post = Posterior(tiny_spec())
+    theta = np.log10([[0.05, 0.01], [0.05, 0.3], [0.2, 0.002]])
+    expected = post(theta[[0, 2]])
+    monkeypatch.setattr(fit_module, "evaluate", strict)
+    rows = post(theta)
+    assert calls == [3, 1, 1, 1]
+    assert rows[1, 0] == -np.inf and np.isnan(rows[1, 1:]).all()
+    assert rows[[0, 2]] == pytest.approx(expected, rel=1e-12)
 
 
 def test_options_from_the_fit_table_and_the_command_line() -> None:

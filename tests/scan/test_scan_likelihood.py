@@ -19,12 +19,13 @@ def record(kind: str, cl: float, value: float | tuple[float, float], null: float
 
 
 def constraints(bounds: list[Bound], ratio: list[float] | np.ndarray,
-                applicable: list[bool] | np.ndarray | None = None) -> Constraints:
+                applicable: list[bool] | np.ndarray | None = None,
+                valid: np.ndarray | None = None) -> Constraints:
     r = np.asarray(ratio, dtype=float)
     ok = np.ones(r.shape, dtype=bool) if applicable is None else np.asarray(applicable)
     return Constraints(bounds=tuple(bounds), value=r, limit=np.ones_like(r),
                        ratio=np.where(ok, r, np.nan), applicable=ok,
-                       reasons=tuple(np.full(r.shape[1:], "", dtype=object) for _ in bounds))
+                       failures=tuple(() for _ in bounds), valid=valid)
 
 
 def test_chi2_at_the_limit_is_the_chi2_quantile_of_the_cl() -> None:
@@ -96,6 +97,17 @@ def test_batch_shapes_are_kept() -> None:
     assert got.shape == (4, 3)
     assert got == pytest.approx(2.705543 * ratio[0] ** 2 + 3.841459 * ratio[1] ** 2, rel=1e-6)
     assert np.array_equal(chi2(c, "step") == 0, c.allowed)
+
+
+def test_a_point_that_could_not_be_evaluated_has_infinite_chi2() -> None:
+    """``valid`` False (``evaluate(invalid="flag")``): no bound applies, but the chi^2 is inf."""
+    c = constraints([record("upper", 0.9, 1.0)], [[0.5, 0.5]], applicable=[[True, False]],
+                    valid=np.array([True, False]))
+    assert chi2(c) == pytest.approx([2.705543 / 4, np.inf])
+    assert chi2(c, "step").tolist() == [0.0, np.inf]
+    p = Parameters.benchmark().replace(mu_L1=np.array([1e-7, 1e-2]))  # 1e-2 GeV: not mu << M
+    real = evaluate_constraints(evaluate(p, invalid="flag"), "current")
+    assert np.isfinite(chi2(real)).tolist() == [True, False]
 
 
 def test_unknown_mode_is_refused() -> None:

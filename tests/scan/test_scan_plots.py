@@ -1,13 +1,11 @@
 """lfvnsi plot: region and reach figures of a scan result render and hold the expected artists.
 
-The scan result is written here in the documented layout of ``lfvnsi.scan.results`` from the
-real pipeline (``evaluate`` + ``evaluate_constraints`` on 240 Latin-hypercube points), so the
-figures are checked against numbers recomputed from the table.
+The scan result is a real one (``run_scan`` on 240 Latin-hypercube points, three chunks), and
+the figures are checked against numbers recomputed from its table.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections import Counter
@@ -21,42 +19,15 @@ from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import StepPatch
 
-from lfvnsi.constraints import evaluate_constraints, load_bounds, select
+from lfvnsi.constraints import load_bounds
 from lfvnsi.exceptions import ConfigError
-from lfvnsi.pipeline import evaluate
 from lfvnsi.plots import ScanTable, load_scan, plot_scan, reach_figure, region_figure, save_figure
 from lfvnsi.plots.scan import reach_values
-from lfvnsi.scan.results import SCAN_FILE, part_path
-from lfvnsi.scan.samplers import sample
-from lfvnsi.scan.spec import ScanSpec, spec_from_mapping
+from lfvnsi.scan.results import SCAN_FILE
+from lfvnsi.scan.runner import run_scan
+from lfvnsi.scan.spec import spec_from_mapping
 
 OUTPUTS = ["eps_u_emu", "eps_p_emu", "eps_earth_emu", "eps_u_etau", "g_nu_ab"]
-
-
-def write_scan_result(spec: ScanSpec, out: Path) -> Path:
-    """Evaluate every point of ``spec`` chunk by chunk into the documented result layout."""
-    out.mkdir(parents=True)
-    bounds = select(spec.bounds)
-    base = spec.base_parameters()
-    for chunk in range(spec.n_chunks):
-        start, stop = chunk * spec.chunk, min((chunk + 1) * spec.chunk, spec.size)
-        values = sample(spec, start, stop)
-        results = evaluate(base.replace(**values))
-        c = evaluate_constraints(results, bounds=bounds)
-        columns: dict[str, object] = {"point": np.arange(start, stop, dtype=np.int64), **values}
-        for name in spec.outputs:
-            columns[name] = np.asarray(results.observables[name], dtype=float)
-        columns["valid"] = np.ones(stop - start, dtype=bool)
-        columns["allowed"] = c.allowed
-        columns["max_ratio"] = c.max_ratio()
-        columns["strongest"] = [bounds[k].id if k >= 0 else "" for k in c.strongest]
-        for k, b in enumerate(bounds):
-            columns[f"ratio:{b.id}"] = c.ratio[k]
-        pq.write_table(pa.table(columns), part_path(out, chunk))
-    description = {"spec": spec.to_json(), "fingerprint": spec.fingerprint(),
-                   "bounds": [b.id for b in bounds]}
-    (out / SCAN_FILE).write_text(json.dumps(description), encoding="utf-8")
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +37,9 @@ def result_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "outputs": OUTPUTS,
         "vary": {"m_zprime": {"range": [0.002, 1.0], "scale": "log"},
                  "g_psi": {"range": [0.001, 1.0], "scale": "log"}}}})
-    return write_scan_result(spec, tmp_path_factory.mktemp("scan") / "plot-test.parquet")
+    out = tmp_path_factory.mktemp("scan") / "plot-test.parquet"
+    run_scan(spec, out, executor="serial")
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -242,11 +215,12 @@ def test_points_that_could_not_be_evaluated_are_left_out(result_dir: Path, tmp_p
     copy = tmp_path / "with-invalid.parquet"
     shutil.copytree(result_dir, copy)
     part = copy / "part-000000.parquet"
-    table = pq.read_table(part).to_pydict()
+    original = pq.read_table(part)
+    table = original.to_pydict()
     for i in range(10):
         table["valid"][i], table["allowed"][i], table["strongest"][i] = False, False, None
         table["eps_u_emu"][i] = float("nan")
-    pq.write_table(pa.table(table), part)
+    pq.write_table(pa.table(table, schema=original.schema), part)
     scan = load_scan(copy)
     fig = region_figure(scan)
     assert sum(len(c.get_offsets()) for c in collections(fig).values()) == 230

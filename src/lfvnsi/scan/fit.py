@@ -20,10 +20,12 @@ The posterior is the likelihood times the prior, so the chain's log-probability 
 log-likelihood (-chi2/2) inside the ranges.
 
 The walkers proposed in one emcee step are evaluated as one batch of the vectorised pipeline
-(emcee's stretch move proposes half the ensemble at a time, so a step is two batches). A batch
-the pipeline refuses as a whole (``HierarchyError`` or any other ``LfvnsiError`` for one of its
-points) is evaluated again point by point, and the points that fail get log-likelihood -inf:
-such a proposal is rejected and the fit goes on. Initial positions are drawn from the prior
+(emcee's stretch move proposes half the ensemble at a time, so a step is two batches), with
+``evaluate(..., invalid="flag")``: a point the inverse seesaw cannot handle (mu terms not far
+below the heavy masses, a ``HierarchyError`` otherwise) comes back flagged and gets
+log-likelihood -inf. A batch the pipeline still refuses as a whole (any other ``LfvnsiError``) is
+evaluated again point by point, and the points that fail get -inf too: such a proposal is
+rejected and the fit goes on. Initial positions are drawn from the prior
 until every walker has a finite likelihood (in step mode: lies in the allowed region).
 
 Needs the ``fit`` extra (emcee, corner, matplotlib) and pyarrow for the chain.
@@ -161,7 +163,7 @@ class Posterior:
     def _evaluate(self, x: np.ndarray) -> np.ndarray:
         """(n, width) for parameter rows x (n, n_axes) that the pipeline accepts as a batch."""
         params: Parameters = self.base.replace(**{n: x[:, i] for i, n in enumerate(self.names)})
-        results = evaluate(params)
+        results = evaluate(params, invalid="flag")
         constraints = evaluate_constraints(results, bounds=self.bounds)
         out = np.empty((len(x), self.width))
         out[:, 0] = 0.0 - 0.5 * chi2(constraints, self.mode)  # 0.0 - : no -0.0
@@ -169,6 +171,7 @@ class Posterior:
         out[:, 2] = constraints.max_ratio()
         for j, name in enumerate(self.outputs):
             out[:, 3 + j] = np.real(results.observables[name])
+        out[~np.asarray(results.valid, dtype=bool), 1:] = np.nan  # chi2 is inf there
         return out
 
     def __call__(self, theta: np.ndarray) -> np.ndarray:

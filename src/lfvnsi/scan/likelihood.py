@@ -37,7 +37,9 @@ already measures a prediction against it (0 at the null, 1 exactly at the limit;
     the allowed region uniformly in the prior.
 
 A bound that does not apply to a point (``applicable`` False: decay assumptions, flavour pair,
-mass window, outside a curve) contributes nothing in either mode.
+mass window, outside a curve) contributes nothing in either mode. A point that could not be
+evaluated (``Constraints.valid`` False, from ``evaluate(..., invalid="flag")``) has chi2 = +inf
+in both modes: no bound applies to it, but it is not a point of the model.
 
 References: PDG, Review of Particle Physics, "Statistics" (Wilks: Delta chi^2 quantiles of
 chi^2_1); DESIGN.md (``lfvnsi.scan``: likelihood and MCMC); ``lfvnsi.constraints.evaluate``
@@ -94,7 +96,8 @@ def chi2_terms(constraints: Constraints, mode: str = "gaussian") -> np.ndarray:
 
 
 def chi2(constraints: Constraints, mode: str = "gaussian") -> np.ndarray:
-    """Total chi^2 of each point, shape (*batch): the sum of ``chi2_terms`` over the bounds.
+    """Total chi^2 of each point, shape (*batch): the sum of ``chi2_terms`` over the bounds
+    (+inf where the point could not be evaluated).
 
     Parameters
     ----------
@@ -104,7 +107,10 @@ def chi2(constraints: Constraints, mode: str = "gaussian") -> np.ndarray:
     References: module docstring (the convention, with numbers).
     """
     terms = chi2_terms(constraints, mode)
-    return np.sum(terms, axis=0) if len(terms) else np.zeros(terms.shape[1:])
+    total = np.sum(terms, axis=0) if len(terms) else np.zeros(terms.shape[1:])
+    if constraints.valid is not None:
+        total = np.where(constraints.valid, total, np.inf)
+    return total
 
 
 def log_likelihood(constraints: Constraints, mode: str = "gaussian") -> np.ndarray:
