@@ -229,6 +229,91 @@ def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler:
                f"[{summary.seconds:.1f} s, {summary.points_per_second:.3g} points/s]")
 
 
+@cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--walkers", type=int, default=None, help="emcee walkers (default 32, >= 2 x axes).")
+@click.option("--steps", type=int, default=None, help="Steps per walker (default 1000).")
+@click.option("--burn", type=int, default=None, help="Burn-in steps left out of the summary (200).")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the spec's seed).")
+@click.option("--mode", default=None, type=click.Choice(["gaussian", "step"]),
+              help="Likelihood: limits as Gaussians (default) or allowed/excluded.")
+@click.option("--out", default=None, metavar="FILE.parquet", help="Write the chain.")
+@click.option("--corner", default=None, metavar="FILE.png|.pdf", help="Write the corner plot.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON document.")
+@_one_line_errors
+def fit(spec: str, as_json: bool, **flags: Any) -> None:
+    """MCMC (emcee) over the axes of a scan SPEC, on the likelihood of the spec's bound set.
+
+    Options may also sit in a [fit] table of SPEC; command-line options win.
+    """
+    from lfvnsi.io.config import config_section, read_config
+    from lfvnsi.scan.fit import fit_options, format_summary, require_emcee, run_fit, write_chain
+    from lfvnsi.scan.spec import spec_from_mapping
+
+    require_emcee()
+    document = read_config(spec)
+    scan_spec = spec_from_mapping(document, spec)
+    options = fit_options(config_section(document, "fit"), flags, len(scan_spec.axes),
+                          default_seed=scan_spec.seed)
+    if options.corner is not None:  # a missing extra stops the command before sampling
+        from lfvnsi.plots.figure import use_agg
+        from lfvnsi.plots.fit import corner_figure, require_corner
+
+        use_agg()
+        require_corner()
+    if as_json or not sys.stderr.isatty():
+        result = run_fit(scan_spec, options)
+    else:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("sampling", total=options.steps)
+            result = run_fit(scan_spec, options, progress=lambda k: bar.update(task, completed=k))
+    written = []
+    if options.out is not None:
+        written.append(write_chain(result, options.out))
+    if options.corner is not None:
+        from lfvnsi.plots import save_figure
+
+        written.append(save_figure(corner_figure(result), options.corner, "corner"))
+    summary = result.summary()
+    if as_json:
+        summary["written"] = [str(p) for p in written]
+        click.echo(json.dumps(summary, indent=1, allow_nan=True))
+        return
+    click.echo(format_summary(summary, written))
+
+
+@cli.command()
+@click.argument("results", type=click.Path())
+@click.option("--x", "x", default=None, help="Column on the x axis (default: first scanned axis).")
+@click.option("--y", "y", default=None,
+              help="Column on the y axis (default: second axis); with --reach: one eps column.")
+@click.option("--logx/--linx", default=None, help="Log or linear x axis (default: log if x > 0).")
+@click.option("--logy/--liny", default=None, help="Log or linear y axis (default: log if y > 0).")
+@click.option("--out", default=None, metavar="FILE.png|.pdf",
+              help="Output file (default: RESULTS_<x>_<y>.png or RESULTS_reach.png beside RESULTS).")
+@click.option("--reach", is_flag=True, help="The NSI reach versus m_Z' with the current limits.")
+@click.option("--bins", type=int, default=25, show_default=True, help="m_Z' bins of --reach.")
+@click.option("--legend", "n_legend", type=int, default=8, show_default=True,
+              help="Strongest constraints named in the legend; the rest are 'other'.")
+@_one_line_errors
+def plot(results: str, x: str | None, y: str | None, logx: bool | None, logy: bool | None,
+         out: str | None, reach: bool, bins: int, n_legend: int) -> None:
+    """Allowed and excluded regions of a scan RESULTS directory, or its NSI reach (--reach)."""
+    from lfvnsi.plots import plot_scan
+    from lfvnsi.plots.figure import use_agg
+
+    use_agg()
+
+    _, path = plot_scan(results, out, x, y, logx, logy, reach=reach, n_bins=bins,
+                        n_legend=n_legend)
+    click.echo(f"wrote {path}")
+
+
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script."""
     cli.main(args=argv, prog_name="lfvnsi")
