@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 import pytest
 from scan_specs import FIXED
 
@@ -48,19 +49,24 @@ def _command(spec: Path, out: Path, *extra: str) -> list[str]:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
-def test_sigkill_then_resume(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_sigkill_then_resume(tmp_path: Path, workers: int) -> None:
     spec, out = tmp_path / "spec.toml", tmp_path / "out.parquet"
     _write_spec(spec)
     log = tmp_path / "first.log"
     with log.open("wb") as sink:
-        run = subprocess.Popen(_command(spec, out), stdout=sink, stderr=sink)
+        run = subprocess.Popen(_command(spec, out, "--workers", str(workers)), stdout=sink,
+                               stderr=sink)
         deadline = time.monotonic() + 120
         while len(list(out.glob("part-*.parquet"))) < 5:  # kill it in the middle of the scan
             assert run.poll() is None, log.read_text()
             assert time.monotonic() < deadline
             time.sleep(0.005)
+        children = psutil.Process(run.pid).children(recursive=True)
         os.kill(run.pid, signal.SIGKILL)
         run.wait()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, "worker processes outlived the killed scan"
     assert run.returncode == -signal.SIGKILL
     pq = require_pyarrow()
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("part-*.parquet")}

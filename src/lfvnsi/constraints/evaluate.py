@@ -100,8 +100,7 @@ class Constraints:
         from lfvnsi.constraints.kernel import strongest_bound
 
         batch = self.ratio.shape[1:]
-        ratio = np.where(self.applicable, self.ratio, np.nan).reshape(len(self.bounds),
-                                                                      math.prod(batch))
+        ratio = self.ratio.reshape(len(self.bounds), math.prod(batch))  # NaN: not applicable
         best, index = np.empty(ratio.shape[1]), np.empty(ratio.shape[1], dtype=np.int64)
         strongest_bound(ratio, best, index)
         return best.reshape(batch), index.reshape(batch)

@@ -2,11 +2,11 @@
 
 Chunk k covers points [k chunk, (k + 1) chunk); ``compute_chunk`` is a pure function of (spec, k)
 (sampling is counter-based, ``samplers``), so a chunk computed anywhere - this process, a local
-worker process, a Dask worker, before or after an interruption - gives the same numbers. Only
-this process writes: each finished chunk goes to ``part-<k>.parquet`` through a temporary name
-and an atomic rename, so a killed scan leaves only whole parts, and ``resume`` computes exactly
-the missing ones. At most a few chunks per worker are in flight: memory is bounded by the chunk
-size, not by the scan size.
+worker process, a Dask worker, before or after an interruption - gives the same numbers. Each
+part is written by one process (the local worker that computed it, or this process for Dask)
+to a temporary name and renamed into ``part-<k>.parquet`` atomically, so a killed scan leaves
+only whole parts, and ``resume`` computes exactly the missing ones. At most a few chunks per
+worker are in flight: memory is bounded by the chunk size, not by the scan size.
 
 References: DESIGN.md ("lfvnsi scan ... resumes from an existing output; progress bar").
 """
@@ -96,7 +96,8 @@ def _write_part(out: Path, chunk: int, columns: dict[str, np.ndarray]) -> None:
     table = pa.table({k: pa.array(v) for k, v in columns.items()})
     final = part_path(out, chunk)
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
+    # dictionary encoding only where values repeat (on random floats it costs time and space)
+    pq.write_table(table, tmp, compression="zstd", use_dictionary=["strongest"])
     os.replace(tmp, final)  # atomic: a part is either absent or complete
 
 
@@ -135,22 +136,44 @@ def _version() -> str:
     return __version__
 
 
-def _serial(spec: ScanSpec, todo: list[int]) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+def write_chunk(spec: ScanSpec, chunk: int, out: Path) -> int:
+    """Compute one chunk and write its part (where it was computed: local workers share the
+    disk, and the parent then only keeps count). Returns the number of points."""
+    columns = compute_chunk(spec, chunk)
+    _write_part(out, chunk, columns)
+    return len(columns["point"])
+
+
+def _serial(spec: ScanSpec, todo: list[int], out: Path) -> Iterator[tuple[int, int]]:
     for k in todo:
-        yield k, compute_chunk(spec, k)
+        yield k, write_chunk(spec, k, out)
 
 
-def _processes(spec: ScanSpec, todo: list[int], workers: int
-               ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+def _exit_with_parent(parent: int) -> None:
+    """Worker initialiser: leave when the scan process dies (a SIGKILLed parent must not leave
+    workers behind, blocked forever on its queue). Checks every half second in a thread."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)  # an unfinished part stays a temporary file; --resume removes it
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _processes(spec: ScanSpec, todo: list[int], workers: int, out: Path
+               ) -> Iterator[tuple[int, int]]:
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = mp.get_context("spawn")  # no fork of a process holding numba/BLAS threads
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         pending = iter(todo)
         running: dict[Any, int] = {}
         for k in pending:
-            running[pool.submit(compute_chunk, spec, k)] = k
+            running[pool.submit(write_chunk, spec, k, out)] = k
             if len(running) >= IN_FLIGHT * workers:
                 break
         while running:
@@ -160,11 +183,13 @@ def _processes(spec: ScanSpec, todo: list[int], workers: int
                 yield k, future.result()
                 nxt = next(pending, None)
                 if nxt is not None:
-                    running[pool.submit(compute_chunk, spec, nxt)] = nxt
+                    running[pool.submit(write_chunk, spec, nxt, out)] = nxt
 
 
-def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None
-          ) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
+def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None, out: Path
+          ) -> Iterator[tuple[int, int]]:
+    """Chunks on Dask workers; their columns come back and this process writes them (a
+    cluster's workers need not share this machine's disk)."""
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -190,8 +215,10 @@ def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None
                 break
         for f in futures:
             k = keys.pop(f)
-            yield k, f.result()
+            columns = f.result()
             f.release()
+            _write_part(out, k, columns)
+            yield k, len(columns["point"])
             nxt = next(pending, None)
             if nxt is not None:
                 g = client.submit(compute_chunk, spec, nxt,
@@ -236,15 +263,13 @@ def run_scan(spec: ScanSpec, out: str | Path, resume: bool = False, workers: int
         on_start(sum(min(spec.chunk, spec.size - k * spec.chunk) for k in done))
     t0 = time.perf_counter()
     if executor == "serial":
-        stream = _serial(spec, todo)
+        stream = _serial(spec, todo, out)
     elif executor == "processes":
-        stream = _processes(spec, todo, workers)
+        stream = _processes(spec, todo, workers, out)
     else:
-        stream = _dask(spec, todo, workers, scheduler)
+        stream = _dask(spec, todo, workers, scheduler, out)
     points = 0
-    for k, columns in stream:
-        _write_part(out, k, columns)
-        n = len(columns["point"])
+    for k, n in stream:
         points += n
         if on_chunk is not None:
             on_chunk(k, n)
