@@ -36,7 +36,7 @@ def test_public_api_is_pinned() -> None:
 
 _BRACES = {"{l}": ("e", "mu", "tau"), "{f}": ("e", "u", "d", "p", "n"),
            "{ab}": ("ee", "mumu", "tautau", "emu", "etau", "mutau"), "{N}": ("Al", "Ti", "Au"),
-           "{e,mu}": ("e", "mu"), "{u,d}": ("u", "d")}
+           "{e,mu}": ("e", "mu"), "{u,d}": ("u", "d"), "{u,d,p}": ("u", "d", "p")}
 
 
 def _expand(name: str) -> set[str]:

@@ -131,3 +131,27 @@ def test_eps_is_hermitian_and_vanishes_without_matter_coupling(g_B, eps_k, a, m_
         assert np.allclose(e, np.conj(e.T), rtol=0, atol=1e-300)
     zero = compute_nsi(p.replace(g_B=0.0, kinetic_mixing=0.0))
     assert all(not np.any(e) for e in zero.eps.values())
+
+
+@pytest.mark.parametrize("matter", ["gauged", "kinetic"])
+def test_diagonal_differences_for_u_d_and_p(matter: str) -> None:
+    """The combinations oscillations see (arXiv:1805.04530 quotes eps_ee - eps_mumu and
+    eps_tautau - eps_mumu for u, d and p): each is the difference of the diagonal entries, and
+    for p it is also 2 (u) + (d) (R.4.5: eps^p = 2 eps^u + eps^d). Zero for kinetic mixing, where
+    the neutrinos have no flavour-diagonal Z' coupling (R.4.4)."""
+    from lfvnsi import evaluate
+    from lfvnsi.observables import OBSERVABLES
+
+    p = Parameters.benchmark().replace(matter=matter, g_B=3e-4, a_e=0.5, a_mu=1.0, a_tau=1.5,
+                                       kinetic_mixing=1e-4)
+    o = evaluate(p).observables
+    for combo in ("tautau", "ee"):
+        name = {f: f"eps_{f}_{combo}_minus_mumu" for f in ("u", "d", "p")}
+        for f, n in name.items():
+            assert n in OBSERVABLES and OBSERVABLES[n].source
+            assert float(o[n]) == pytest.approx(float(o[f"eps_{f}_{combo}"] - o[f"eps_{f}_mumu"]),
+                                                rel=1e-12, abs=0)
+        by_quarks = 2 * float(o[name["u"]]) + float(o[name["d"]])
+        assert float(o[name["p"]]) == pytest.approx(by_quarks, rel=1e-12)
+        # the diagonal neutrino coupling -a_g g_B exists only when L_g is gauged
+        assert (float(o[name["p"]]) != 0) == (matter == "gauged")

@@ -28,6 +28,9 @@ __all__ = ["OBSERVABLES", "PER_STATE", "Observable", "compute_observables", "tot
 _PAIRS = {"ee": (0, 0), "mumu": (1, 1), "tautau": (2, 2), "emu": (0, 1), "etau": (0, 2),
           "mutau": (1, 2)}
 _NSI_FERMIONS = ("e", "u", "d", "p", "n")
+#: Matter fields of the global fit arXiv:1805.04530 (u only, d only, p = protons only): for them the
+#: diagonal NSI enter oscillations only as eps_ee - eps_mumu and eps_tautau - eps_mumu.
+_DIFFERENCE_FERMIONS = ("u", "d", "p")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def _build_registry() -> dict[str, Observable]:
     for f in _NSI_FERMIONS:
         for key in _PAIRS:
             add(f"eps_{f}_{key}", "", f"Re eps^{f}_{key} (contact, per {f} density)", "Eq. 6, R.4.5")
-    for f in ("u", "d"):
+    for f in _DIFFERENCE_FERMIONS:  # the combinations oscillations see (arXiv:1805.04530)
         add(f"eps_{f}_tautau_minus_mumu", "", f"eps^{f}_tautau - eps^{f}_mumu", "R.4.5")
         add(f"eps_{f}_ee_minus_mumu", "", f"eps^{f}_ee - eps^{f}_mumu", "R.4.5")
     for key in _PAIRS:
@@ -291,7 +294,7 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
         factor = nsi.g_f[f] * nsi.scale
         for key, (i, j) in _PAIRS.items():
             out[f"eps_{f}_{key}"] = factor * gnu_re[..., i, j]
-    for f in ("u", "d"):
+    for f in _DIFFERENCE_FERMIONS:
         out[f"eps_{f}_tautau_minus_mumu"] = out[f"eps_{f}_tautau"] - out[f"eps_{f}_mumu"]
         out[f"eps_{f}_ee_minus_mumu"] = out[f"eps_{f}_ee"] - out[f"eps_{f}_mumu"]
     Y_n = medium("earth").Y_n
