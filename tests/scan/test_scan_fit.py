@@ -29,7 +29,7 @@ from lfvnsi.scan.spec import ScanSpec, spec_from_mapping
 
 SPEC_TOML = """\
 [parameters]
-g_B = 3e-4
+g_B = 1e-4
 
 [scan]
 name = "tiny fit"
@@ -55,7 +55,7 @@ TINY = FitOptions(walkers=8, steps=20, burn=5, seed=7)
 def tiny_spec(**vary: dict) -> ScanSpec:
     axes = vary or {"m_zprime": {"range": [0.01, 1.0], "scale": "log"},
                     "g_psi": {"range": [0.001, 0.5], "scale": "log"}}
-    return spec_from_mapping({"parameters": {"g_B": 3e-4},
+    return spec_from_mapping({"parameters": {"g_B": 1e-4},
                               "scan": {"name": "tiny fit", "vary": axes,
                                        "outputs": ["eps_u_emu", "g_nu_ab"]}})
 
@@ -83,7 +83,7 @@ def test_stored_log_likelihood_and_outputs_are_those_of_the_pipeline(result: Fit
     from lfvnsi.scan.likelihood import log_likelihood
 
     last = result.chain[-1]
-    p = Parameters.benchmark().replace(g_B=3e-4, m_zprime=last[:, 0], g_psi=last[:, 1])
+    p = Parameters.benchmark().replace(g_B=1e-4, m_zprime=last[:, 0], g_psi=last[:, 1])
     r = evaluate(p)
     c = evaluate_constraints(r, "current")
     assert result.log_likelihood[-1] == pytest.approx(log_likelihood(c), rel=1e-10)

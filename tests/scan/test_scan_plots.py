@@ -32,7 +32,7 @@ OUTPUTS = ["eps_u_emu", "eps_p_emu", "eps_earth_emu", "eps_u_etau", "g_nu_ab"]
 
 @pytest.fixture(scope="module")
 def result_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = spec_from_mapping({"parameters": {"g_B": 3e-4}, "scan": {
+    spec = spec_from_mapping({"parameters": {"g_B": 1e-4}, "scan": {
         "name": "plot test", "sampler": "latin", "points": 240, "chunk": 100, "seed": 3,
         "outputs": OUTPUTS,
         "vary": {"m_zprime": {"range": [0.002, 1.0], "scale": "log"},
@@ -125,12 +125,11 @@ def test_reach_plot_steps_and_the_current_nsi_bounds(scan: ScanTable) -> None:
 
 
 def test_reach_values_by_hand(scan: ScanTable) -> None:
-    edges = np.array([0.002, 0.02, 1.0])
-    got = reach_values(scan, "eps_u_emu", edges)
     m, eps, ok = scan.columns["m_zprime"], scan.columns["eps_u_emu"], scan.columns["allowed"]
-    low = ok & (m < 0.02)
-    assert got[0] == np.max(np.abs(eps[low]))
-    assert got[1] == np.max(np.abs(eps[ok & (m >= 0.02)]))
+    split = float(np.median(m[ok]))  # both bins hold allowed points
+    got = reach_values(scan, "eps_u_emu", np.array([0.002, split, 1.0]))
+    assert got[0] == np.max(np.abs(eps[ok & (m < split)]))
+    assert got[1] == np.max(np.abs(eps[ok & (m >= split)]))
 
 
 def test_png_and_pdf_by_extension(result_dir: Path, tmp_path: Path) -> None:
