@@ -9,6 +9,9 @@ G_kl = theta_k^* theta_l G0_kl and Y_kl = theta_k theta_l Y0_kl with G0, Y0 real
 
 and likewise for Y: the pair sums become real arithmetic.
 
+No ``fastmath``: it lets LLVM reassociate sums differently in a fresh compilation and in code
+loaded from numba's cache, and the last bit of a result then depended on which process ran it.
+
 References: REFERENCE.md R.5.1-R.5.3 (with the Majorana rules of section 5.1), R.5.6, R.5.8.
 """
 
@@ -25,13 +28,13 @@ _N_LIGHT = 3
 _NT_RC = 5  # first (N~_R)^c field; the Yukawa pairs nu_f with fields 5, 6
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True)
 def _sqrt_kallen(M2: float, a2: float, b2: float) -> float:
     lam = M2 * M2 + a2 * a2 + b2 * b2 - 2.0 * (M2 * a2 + M2 * b2 + a2 * b2)
     return math.sqrt(lam) if lam > 0.0 else 0.0
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True)
 def _electroweak_per_flavour(m: float, a: int, c: np.ndarray) -> float:
     """Dirac electroweak width per unit |Theta_a|^2 at mass m: ``heavy.heavy_electroweak_widths``
     written for one state (the same channels and thresholds; tested equal). c holds G_F, m_e,
@@ -62,7 +65,7 @@ def _electroweak_per_flavour(m: float, a: int, c: np.ndarray) -> float:
     return width
 
 
-@njit(cache=True, nogil=True, fastmath=True)
+@njit(cache=True, nogil=True)
 def neutral_lepton_kernel(masses: np.ndarray, vectors: np.ndarray, negative: np.ndarray,
                           charged: np.ndarray, charges: np.ndarray, g_psi: np.ndarray,
                           nu_diagonal: np.ndarray, yukawa: np.ndarray, m_zprime: np.ndarray,
