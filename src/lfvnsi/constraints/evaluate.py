@@ -60,8 +60,8 @@ class Constraints:
     does not apply)."""
 
     bounds: tuple[Bound, ...]
-    value: np.ndarray
-    limit: np.ndarray
+    value: np.ndarray | None  # None: evaluated with details=False
+    limit: np.ndarray | None
     ratio: np.ndarray
     applicable: np.ndarray
     # per bound: the tests that failed, in order, as (mask of points failing it, reason)
@@ -154,13 +154,14 @@ def _on_curve(curve: Curve, value: np.ndarray, results: Results, ok: np.ndarray,
     return out[0], out[1], out[2]
 
 
-def _value_and_limit(bound: Bound, results: Results, ok: np.ndarray
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(value, limit, ratio) over the batch; NaN ratio where a curve does not reach the point.
+def _value_and_limit(bound: Bound, results: Results, ok: np.ndarray,
+                     out: tuple[np.ndarray | None, np.ndarray | None, np.ndarray]) -> None:
+    """Write (value, limit, ratio) over the batch into ``out`` (a None target is skipped); NaN
+    where not ``ok`` and where a curve does not reach the point (ratio NaN there too).
 
-    Limits and ratios are computed only where ``ok`` (the bound can apply; NaN elsewhere), which
-    in a scan is often a small part of the batch. A bound on a per-heavy-state observable is
-    evaluated on every heavy state and reports the worst one.
+    Limits and ratios are computed only where ``ok`` (the bound can apply), which in a scan is
+    often a small part of the batch. A bound on a per-heavy-state observable is evaluated on
+    every heavy state and reports the worst one.
     """
     obs, per_state = results.observables, results.per_state
     per_heavy = bound.observable in PER_STATE
@@ -181,19 +182,23 @@ def _value_and_limit(bound: Bound, results: Results, ok: np.ndarray
             worst = np.argmax(ranked, axis=-1)[:, None]
             value, limit, ratio = (np.take_along_axis(a, worst, -1)[:, 0]
                                    for a in (value, limit, ratio))
-    if every:
-        return value.reshape(batch), limit.reshape(batch), ratio.reshape(batch)
-    out = []
-    for a in (value, limit, ratio):
-        whole = np.full(batch, np.nan)
-        whole[ok] = a
-        out.append(whole)
-    return out[0], out[1], out[2]
+    for target, a in zip(out, (value, limit, ratio)):
+        if target is None:
+            continue
+        if every:
+            target[...] = a.reshape(batch)
+        else:
+            target[...] = np.nan
+            target[ok] = a
 
 
 def evaluate_constraints(results: Results, bound_set: str = "current",
-                         bounds: tuple[Bound, ...] | None = None) -> Constraints:
+                         bounds: tuple[Bound, ...] | None = None, details: bool = True
+                         ) -> Constraints:
     """Evaluate a bound set (or the given records) on the points of ``results``.
+
+    ``details=False`` keeps only ratios and applicability (``value`` and ``limit`` are None):
+    what a scan stores, at a third of the memory traffic.
 
     References: see the module docstring; the records' citations are in ``data/bounds.toml``.
     """
@@ -207,7 +212,10 @@ def evaluate_constraints(results: Results, bound_set: str = "current",
     # shared masks (a scan chunk evaluates dozens of bounds on the same points)
     invalid, everywhere = ~valid, np.ones(shape, dtype=bool)
     fails_condition = {name: ~c for name, c in conditions.items()}
-    values, limits, ratios = np.full((3, len(chosen), *shape), np.nan)
+    # every row is written once below (no NaN pre-fill of arrays that are mostly overwritten)
+    ratios = np.empty((len(chosen), *shape))
+    values = np.empty((len(chosen), *shape)) if details else None
+    limits = np.empty((len(chosen), *shape)) if details else None
     applicable = np.zeros((len(chosen), *shape), dtype=bool)
     failures = []
     for k, b in enumerate(chosen):
@@ -228,14 +236,19 @@ def evaluate_constraints(results: Results, bound_set: str = "current",
             if ok.any():
                 failed.append((fails_condition[name], _condition_reason(name)))
                 ok &= conditions[name]
+        row = (None if values is None else values[k, ...],  # views, also for one point
+               None if limits is None else limits[k, ...], ratios[k, ...])
         if ok.any():  # the prediction is needed only where the bound can apply
-            value, limit, ratio = _value_and_limit(b, results, ok)
-            no_limit = np.isnan(limit) | np.isnan(ratio)
+            _value_and_limit(b, results, ok, row)
+            no_limit = np.isnan(row[2])  # a NaN limit gives a NaN ratio
             failed.append((no_limit, "outside the range the curve covers"))
             ok &= ~no_limit
-            values[k], limits[k] = value, limit
-            ratios[k] = np.where(ok, ratio, np.nan)
+            row[2][~ok] = np.nan
             applicable[k] = ok
+        else:
+            for target in row:
+                if target is not None:
+                    target[...] = np.nan
         failures.append(tuple(failed))
     return Constraints(
         bounds=chosen,

@@ -22,6 +22,8 @@ def _float(x: Any) -> float:
 
 def constraint_entries(c: Constraints, index: tuple[int, ...] = ()) -> dict[str, Any]:
     """Applicable bounds of one point (sorted by ratio, largest first), skipped ones, verdict."""
+    if c.value is None or c.limit is None:
+        raise ValueError("constraint_entries needs evaluate_constraints(..., details=True)")
     applied: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for k, b in enumerate(c.bounds):

@@ -73,7 +73,7 @@ def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
     # numbers would then depend on the chunk size in the last bit
     results = evaluate(params, backend="compiled", invalid="flag")
     bounds = _bounds(spec)
-    c = evaluate_constraints(results, bounds=bounds)
+    c = evaluate_constraints(results, bounds=bounds, details=False)
     columns: dict[str, np.ndarray] = {"point": np.arange(start, stop, dtype=np.int64)}
     for name, value in values.items():
         columns[name] = np.asarray(value, dtype=np.float64)
