@@ -8,12 +8,11 @@ import signal
 from collections.abc import Iterator
 from pathlib import Path
 
+import distributed  # the test extra installs it: missing is a failure, not a skip
 import pytest
 from scan_specs import assert_same, columns, spec
 
 from lfvnsi.scan import run_scan
-
-distributed = pytest.importorskip("distributed")
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,6 @@ def _command(spec: Path, out: Path, *extra: str) -> list[str]:
             *extra]
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sigkill_then_resume(tmp_path: Path, workers: int) -> None:
     spec, out = tmp_path / "spec.toml", tmp_path / "out.parquet"

@@ -13,6 +13,7 @@ References: DESIGN.md ("lfvnsi scan ... resumes from an existing output; progres
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -172,18 +173,19 @@ def _processes(spec: ScanSpec, todo: list[int], workers: int, out: Path
                              initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
         pending = iter(todo)
         running: dict[Any, int] = {}
-        for k in pending:
+
+        def submit(k: int) -> None:
             running[pool.submit(write_chunk, spec, k, out)] = k
-            if len(running) >= IN_FLIGHT * workers:
-                break
+
+        for k in itertools.islice(pending, IN_FLIGHT * workers):
+            submit(k)
         while running:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 k = running.pop(future)
                 yield k, future.result()
-                nxt = next(pending, None)
-                if nxt is not None:
-                    running[pool.submit(write_chunk, spec, nxt, out)] = nxt
+                for nxt in itertools.islice(pending, 1):
+                    submit(nxt)
 
 
 def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None, out: Path
@@ -206,25 +208,23 @@ def _dask(spec: ScanSpec, todo: list[int], workers: int, scheduler: str | None, 
         pending = iter(todo)
         futures = as_completed()
         keys: dict[Any, int] = {}
-        for k in pending:
-            f = client.submit(compute_chunk, spec, k, key=f"lfvnsi-chunk-{spec.fingerprint()}-{k}",
-                              pure=False)
+        prefix = f"lfvnsi-chunk-{spec.fingerprint()}"
+
+        def submit(k: int) -> None:
+            f = client.submit(compute_chunk, spec, k, key=f"{prefix}-{k}", pure=False)
             keys[f] = k
             futures.add(f)
-            if len(keys) >= IN_FLIGHT * n:
-                break
+
+        for k in itertools.islice(pending, IN_FLIGHT * n):
+            submit(k)
         for f in futures:
             k = keys.pop(f)
             columns = f.result()
             f.release()
             _write_part(out, k, columns)
             yield k, len(columns["point"])
-            nxt = next(pending, None)
-            if nxt is not None:
-                g = client.submit(compute_chunk, spec, nxt,
-                                  key=f"lfvnsi-chunk-{spec.fingerprint()}-{nxt}", pure=False)
-                keys[g] = nxt
-                futures.add(g)
+            for nxt in itertools.islice(pending, 1):
+                submit(nxt)
     finally:
         client.close()
         if cluster is not None:
