@@ -6,6 +6,7 @@ paper Eqs. 9 and 15.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,7 +15,7 @@ import numpy as np
 from lfvnsi.model.parameters import Parameters
 from lfvnsi.model.textures import MassMatrix, basis_labels
 from lfvnsi.model.textures import _charges as charge_matrix
-from lfvnsi.spectrum.spectrum import CHUNK, Spectrum
+from lfvnsi.spectrum.spectrum import CHUNK, COMPILED_MIN_BATCH, Spectrum
 
 __all__ = ["Couplings", "charge_matrix", "compute_couplings", "couplings_of"]
 
@@ -73,6 +74,15 @@ class Couplings:
         c = self._charged
         K = self.spectrum.projector_block(c, [0, 1, 2])  # (charged fields) x (flavours)
         Q_c = self.charges[np.ix_(c, c)]
+        batch = K.shape[:-2]
+        if K.dtype == np.float64 and math.prod(batch) >= COMPILED_MIN_BATCH:
+            from lfvnsi.couplings.kernel import congruence_kernel
+
+            points = math.prod(batch)
+            out = np.empty((points, 3, 3))
+            congruence_kernel(np.ascontiguousarray(K).reshape(points, len(c), 3), Q_c,
+                              np.broadcast_to(self.g_psi, batch).reshape(points), out)
+            return out.reshape(batch + (3, 3))
         QK = np.einsum("cd,...db->...cb", Q_c, K)
         # g_ab = sum_c conj(K_ca) (Q K)_cb, by broadcasting over the few charged fields
         g = np.sum(np.conj(K)[..., :, :, None] * QK[..., :, None, :], axis=-3)

@@ -92,9 +92,36 @@ class MassMatrix:
         return len(self.basis)
 
 
-def _set(mat: np.ndarray, i: int, j: int, value: np.ndarray) -> None:
-    mat[..., i, j] = value
-    mat[..., j, i] = value
+#: An entry of a mass matrix: row, column, value (batch-shaped or scalar), and whether it is
+#: also written at (column, row). Entries are applied in order; a later one overwrites.
+_Entry = tuple[int, int, np.ndarray, bool]
+#: From this many points on, real matrices are filled by the compiled ``fill.fill_entries``: one
+#: pass over each point's matrix instead of one strided pass over the batch per entry.
+_COMPILED_FILL_MIN = 256
+
+
+def _assemble(batch: tuple[int, ...], n: int, dtype: np.dtype, entries: list[_Entry]
+              ) -> np.ndarray:
+    """The (*batch, n, n) matrix with these entries and zeros elsewhere."""
+    points = int(np.prod(batch, dtype=np.int64))
+    if dtype == np.float64 and points >= _COMPILED_FILL_MIN and entries:
+        from lfvnsi.model.fill import fill_entries
+
+        rows = np.array([e[0] for e in entries], dtype=np.int64)
+        cols = np.array([e[1] for e in entries], dtype=np.int64)
+        mirror = np.array([e[3] for e in entries], dtype=np.bool_)
+        values = np.empty((len(entries), points))
+        for k, e in enumerate(entries):
+            values[k] = np.broadcast_to(e[2], batch).reshape(points)
+        out = np.empty((points, n, n))
+        fill_entries(out, rows, cols, mirror, values)
+        return out.reshape(batch + (n, n))
+    mat = np.zeros(batch + (n, n), dtype=dtype)
+    for i, j, value, both in entries:
+        mat[..., i, j] = value
+        if both:
+            mat[..., j, i] = value
+    return mat
 
 
 def general_mass_matrix(
@@ -135,40 +162,41 @@ def general_mass_matrix(
     batch = np.broadcast_shapes(*(a.shape[:-2] for a in arrays))
     dtype = np.result_type(*arrays, np.float64)
     n = len(basis_labels(version))
-    cons = np.zeros(batch + (n, n), dtype=dtype)
-    brk = np.zeros(batch + (n, n), dtype=dtype)
+    cons: list[_Entry] = []
+    brk: list[_Entry] = []
     yukawa, M, m, M_psi = (np.broadcast_to(a, batch + a.shape[-2:]) for a in arrays[:4])
     right, left = _psi_indices(version)
     for i in range(2):
         for f in range(3):
-            _set(cons, _NU[f], _NT_RC[i], yukawa[..., f, i])
+            cons.append((_NU[f], _NT_RC[i], yukawa[..., f, i], True))
         for j in range(2):
-            _set(cons, _NT_L[i], _NT_RC[j], M[..., i, j])
-            _set(cons, right[i], _NT_RC[j], m[..., i, j])
+            cons.append((_NT_L[i], _NT_RC[j], M[..., i, j], True))
+            cons.append((right[i], _NT_RC[j], m[..., i, j], True))
     if version == "lnv":
         if mp is not None and np.any(np.asarray(mp) != 0):
             raise ValueError("mp (psi_L Yukawa) does not exist in the lnv version")
         for a in range(2):
             for b in range(2):
-                cons[..., right[a], right[b]] = M_psi[..., a, b]
+                cons.append((right[a], right[b], M_psi[..., a, b], False))
     else:
         assert left is not None
         for a in range(2):
             for b in range(2):
-                _set(cons, right[a], left[b], M_psi[..., a, b])
+                cons.append((right[a], left[b], M_psi[..., a, b], True))
         if mp is not None:
             mp_b = np.broadcast_to(mp, batch + (2, 2))
             for a in range(2):
                 for i in range(2):
-                    _set(cons, left[a], _NT_L[i], mp_b[..., a, i])
+                    cons.append((left[a], _NT_L[i], mp_b[..., a, i], True))
     for mu, idx in ((mu_L, _NT_L), (mu_R, _NT_RC)):
         if mu is None:
             continue
         mu_b = np.broadcast_to(mu, batch + (2, 2))
         for i in range(2):
             for j in range(2):
-                brk[..., idx[i], idx[j]] = mu_b[..., i, j]
-    return MassMatrix(version, cons, brk, basis_labels(version), _charges(version))
+                brk.append((idx[i], idx[j], mu_b[..., i, j], False))
+    return MassMatrix(version, _assemble(batch, n, dtype, cons), _assemble(batch, n, dtype, brk),
+                      basis_labels(version), _charges(version))
 
 
 def effective_mp(sin: np.ndarray, mt: np.ndarray, M: np.ndarray, M_N: np.ndarray) -> np.ndarray:

@@ -57,6 +57,39 @@ def _bounds(spec: ScanSpec) -> tuple[Any, ...]:
     return select(spec.bounds)
 
 
+_ALLOCATOR_TUNED = False
+
+
+def _keep_freed_memory() -> None:
+    """Let glibc's malloc reuse freed memory for the next chunk instead of returning it.
+
+    A chunk allocates and frees the same few dozen arrays of megabytes each time. By default
+    glibc serves such blocks with fresh mmap pages and unmaps them when freed, so every chunk
+    page-faults its whole working set anew (about 1600 faults and 5-10% of the time of a
+    16384-point chunk). Raising the mmap and trim thresholds keeps the pages in the heap for
+    reuse; memory stays bounded by the largest chunk's working set. Once per process, and only
+    where glibc's ``mallopt`` exists (elsewhere nothing changes).
+    """
+    global _ALLOCATOR_TUNED
+    if _ALLOCATOR_TUNED:
+        return
+    _ALLOCATOR_TUNED = True
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        mallopt = libc.mallopt if libc is not None else None
+    except (OSError, AttributeError):
+        return
+    if mallopt is None:
+        return
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # malloc.h
+    mallopt(M_MMAP_THRESHOLD, 1 << 30)
+    mallopt(M_TRIM_THRESHOLD, 1 << 30)
+
+
 def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
     """The result columns of one chunk (see ``results`` for the column list).
 
@@ -66,6 +99,7 @@ def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
     from lfvnsi.constraints import evaluate_constraints
     from lfvnsi.pipeline import evaluate
 
+    _keep_freed_memory()
     start = chunk * spec.chunk
     stop = min(start + spec.chunk, spec.size)
     values = sample(spec, start, stop)
@@ -97,8 +131,12 @@ def _write_part(out: Path, chunk: int, columns: dict[str, np.ndarray]) -> None:
     table = pa.table({k: pa.array(v) for k, v in columns.items()})
     final = part_path(out, chunk)
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
-    # dictionary encoding only where values repeat (on random floats it costs time and space)
-    pq.write_table(table, tmp, compression="zstd", use_dictionary=["strongest"])
+    # dictionary encoding only where values repeat (on random floats it costs time and space);
+    # lz4 and no min/max statistics for the ratio columns: encoding is a tenth of a scan's
+    # time, and these halve it for 10% more bytes than zstd
+    stats = [k for k in columns if not k.startswith("ratio:")]
+    pq.write_table(table, tmp, compression="lz4", use_dictionary=["strongest"],
+                   write_statistics=stats)
     os.replace(tmp, final)  # atomic: a part is either absent or complete
 
 
