@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 __all__ = ["StandardModel", "branching_fraction", "constant_sources", "standard_model"]
 
@@ -160,6 +161,19 @@ def standard_model() -> StandardModel:
 
 
 @cache
+def _pdg_api() -> Any:
+    """One connection to the PDG database per process (each connect reflects its schema anew,
+    about 40 ms: a scan worker would pay it for every branching fraction)."""
+    import warnings
+
+    import pdg
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SQLAlchemy deprecation warnings of the pdg package
+        return pdg.connect()
+
+
+@cache
 def branching_fraction(pdgid: str) -> float:
     """A branching fraction from the PDG database shipped with the `pdg` package, by PDG id.
 
@@ -168,11 +182,9 @@ def branching_fraction(pdgid: str) -> float:
     """
     import warnings
 
-    import pdg
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the pdg package's SQLAlchemy emits deprecation warnings
-        value = pdg.connect().get(pdgid).best_summary().value
+        value = _pdg_api().get(pdgid).best_summary().value
     if value is None:  # pragma: no cover - would mean a broken PDG table
         raise RuntimeError(f"the PDG database has no value for {pdgid}")
     return float(value)

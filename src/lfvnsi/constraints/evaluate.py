@@ -29,9 +29,9 @@ from functools import cached_property
 
 import numpy as np
 
-from lfvnsi.constraints.database import Bound, Curve, load_bounds
+from lfvnsi.constraints.database import AppliesTo, Bound, Curve, load_bounds
 from lfvnsi.exceptions import LfvnsiError
-from lfvnsi.model.parameters import FLAVOURS
+from lfvnsi.model.parameters import FLAVOURS, Parameters
 from lfvnsi.observables import PER_STATE
 from lfvnsi.pipeline import Results
 
@@ -136,17 +136,39 @@ def _ratio(kind: str, value: np.ndarray, limit: np.ndarray | tuple[float, float]
         return limit, np.abs(value) / limit
 
 
-def _on_curve(curve: Curve, value: np.ndarray, results: Results, ok: np.ndarray, every: bool
+class _Selection:
+    """The points a group of bounds can apply to, and the observables gathered on them.
+
+    Bounds with the same ``applies_to`` share the mask, and bounds on the same observable (the
+    18 HNL curves share m_N, six share each U2_f) share its gathered values: a scan chunk then
+    gathers each array once rather than once per bound.
+    """
+
+    def __init__(self, results: Results, ok: np.ndarray) -> None:
+        self.results = results
+        self.ok = ok
+        self.every = bool(ok.all())  # then no gather and scatter
+        self.any = self.every or bool(ok.any())
+        self._taken: dict[str, np.ndarray] = {}
+
+    def take(self, name: str) -> np.ndarray:
+        """The observable on the selected points, flat: (points,) or (points, heavy states)."""
+        if name not in self._taken:
+            table = self.results.per_state if name in PER_STATE else self.results.observables
+            full = np.asarray(table[name], dtype=float)
+            ok = self.ok
+            self._taken[name] = full.reshape(-1, *full.shape[ok.ndim:]) if self.every else full[ok]
+        return self._taken[name]
+
+
+def _on_curve(curve: Curve, value: np.ndarray, selection: _Selection
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(value, limit, ratio) of an excluded curve on the selected points (flat), worst heavy
     state for a per-state observable (compiled: ``kernel.worst_on_curve``)."""
     from lfvnsi.constraints.kernel import worst_on_curve
 
-    obs, per_state = results.observables, results.per_state
     states = value.reshape(len(value), -1)
-    per_state_x = curve.x_name in PER_STATE
-    x = np.asarray((per_state if per_state_x else obs)[curve.x_name], dtype=float)
-    x = x.reshape(-1, *x.shape[ok.ndim:]) if every else x[ok]
+    x = selection.take(curve.x_name)
     x = np.broadcast_to(x.reshape(len(x), -1), states.shape)
     out = np.empty((3, len(states)))
     worst_on_curve(states, x, curve.x, curve.log_x, curve.log_limit, curve.start, out[0], out[1],
@@ -154,42 +176,63 @@ def _on_curve(curve: Curve, value: np.ndarray, results: Results, ok: np.ndarray,
     return out[0], out[1], out[2]
 
 
-def _value_and_limit(bound: Bound, results: Results, ok: np.ndarray,
+def _value_and_limit(bound: Bound, selection: _Selection,
                      out: tuple[np.ndarray | None, np.ndarray | None, np.ndarray]) -> None:
     """Write (value, limit, ratio) over the batch into ``out`` (a None target is skipped); NaN
-    where not ``ok`` and where a curve does not reach the point (ratio NaN there too).
+    where not selected and where a curve does not reach the point (ratio NaN there too).
 
-    Limits and ratios are computed only where ``ok`` (the bound can apply), which in a scan is
-    often a small part of the batch. A bound on a per-heavy-state observable is evaluated on
-    every heavy state and reports the worst one.
+    Limits and ratios are computed only on the selected points (where the bound can apply),
+    which in a scan is often a small part of the batch. A bound on a per-heavy-state observable
+    is evaluated on every heavy state and reports the worst one.
     """
-    obs, per_state = results.observables, results.per_state
-    per_heavy = bound.observable in PER_STATE
-    full = np.asarray((per_state if per_heavy else obs)[bound.observable], dtype=float)
-    batch = ok.shape
-    every = bool(ok.all())  # then no gather and scatter
-    value = full.reshape(-1, *full.shape[len(batch):]) if every else full[ok]
+    value = selection.take(bound.observable)
     if bound.curve is not None:
-        value, limit, ratio = _on_curve(bound.curve, value, results, ok, every)
+        value, limit, ratio = _on_curve(bound.curve, value, selection)
     else:
         raw_limit: np.ndarray | tuple[float, float] = (
             bound.value if bound.kind == "range"  # type: ignore[assignment]
             else np.full(value.shape, float(bound.value)))  # type: ignore[arg-type]
         limit, ratio = _ratio(bound.kind, value, raw_limit, bound.null_value)
         limit = np.broadcast_to(limit, value.shape)
-        if per_heavy:  # the worst heavy state
+        if bound.observable in PER_STATE:  # the worst heavy state
             ranked = np.where(np.isnan(ratio), -np.inf, ratio)
             worst = np.argmax(ranked, axis=-1)[:, None]
             value, limit, ratio = (np.take_along_axis(a, worst, -1)[:, 0]
                                    for a in (value, limit, ratio))
+    ok = selection.ok
     for target, a in zip(out, (value, limit, ratio)):
         if target is None:
             continue
-        if every:
-            target[...] = a.reshape(batch)
+        if selection.every:
+            target[...] = a.reshape(ok.shape)
         else:
             target[...] = np.nan
             target[ok] = a
+
+
+def _select(a: AppliesTo, results: Results, p: Parameters, pair: str, m_zp: np.ndarray,
+            conditions: dict[str, np.ndarray], fails_condition: dict[str, np.ndarray],
+            invalid: np.ndarray, everywhere: np.ndarray
+            ) -> tuple[_Selection, list[tuple[np.ndarray, str]]]:
+    """The points where bounds with applicability ``a`` can apply, and the tests that failed
+    (in order, as (mask of points failing it, reason))."""
+    ok = results.valid.copy()
+    failed: list[tuple[np.ndarray, str]] = [(invalid, "the point could not be evaluated")]
+    for name, allowed, current in (("version", a.version, p.version),
+                                   ("pair", a.pair, pair), ("matter", a.matter, p.matter)):
+        if allowed is not None and current not in allowed:
+            failed.append((everywhere, f"{name} {current} not in {', '.join(allowed)}"))
+            ok[...] = False
+    if a.m_Zp_GeV is not None and ok.any():
+        lo, hi = a.m_Zp_GeV
+        outside = (m_zp < lo) | (m_zp > hi)
+        failed.append((outside, f"m_Z' outside [{lo:g}, {hi:g}] GeV"))
+        ok &= ~outside
+    for name in a.requires:
+        if ok.any():
+            failed.append((fails_condition[name], _condition_reason(name)))
+            ok &= conditions[name]
+    return _Selection(results, ok), failed
 
 
 def evaluate_constraints(results: Results, bound_set: str = "current",
@@ -218,31 +261,21 @@ def evaluate_constraints(results: Results, bound_set: str = "current",
     limits = np.empty((len(chosen), *shape)) if details else None
     applicable = np.zeros((len(chosen), *shape), dtype=bool)
     failures = []
+    selections: dict[AppliesTo, tuple[_Selection, list[tuple[np.ndarray, str]]]] = {}
     for k, b in enumerate(chosen):
-        ok = valid.copy()
-        failed: list[tuple[np.ndarray, str]] = [(invalid, "the point could not be evaluated")]
         a = b.applies_to
-        for name, allowed, current in (("version", a.version, p.version),
-                                       ("pair", a.pair, pair), ("matter", a.matter, p.matter)):
-            if allowed is not None and current not in allowed:
-                failed.append((everywhere, f"{name} {current} not in {', '.join(allowed)}"))
-                ok[...] = False
-        if a.m_Zp_GeV is not None and ok.any():
-            lo, hi = a.m_Zp_GeV
-            outside = (m_zp < lo) | (m_zp > hi)
-            failed.append((outside, f"m_Z' outside [{lo:g}, {hi:g}] GeV"))
-            ok &= ~outside
-        for name in a.requires:
-            if ok.any():
-                failed.append((fails_condition[name], _condition_reason(name)))
-                ok &= conditions[name]
+        if a not in selections:  # bounds with the same applicability share mask and gathers
+            selections[a] = _select(a, results, p, pair, m_zp, conditions, fails_condition,
+                                    invalid, everywhere)
+        selection, failed_before = selections[a]
+        failed = list(failed_before)
         row = (None if values is None else values[k, ...],  # views, also for one point
                None if limits is None else limits[k, ...], ratios[k, ...])
-        if ok.any():  # the prediction is needed only where the bound can apply
-            _value_and_limit(b, results, ok, row)
+        if selection.any:  # the prediction is needed only where the bound can apply
+            _value_and_limit(b, selection, row)
             no_limit = np.isnan(row[2])  # a NaN limit gives a NaN ratio
             failed.append((no_limit, "outside the range the curve covers"))
-            ok &= ~no_limit
+            ok = selection.ok & ~no_limit
             row[2][~ok] = np.nan
             applicable[k] = ok
         else:

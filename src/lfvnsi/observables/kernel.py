@@ -162,7 +162,8 @@ def neutral_lepton_kernel(masses: np.ndarray, vectors: np.ndarray, negative: np.
             out_to_heavy[pt, h] = max(to_heavy, 0.0)
             ew = 0.0
             for f in range(3):
-                ew += 2.0 * V[f, k] * V[f, k] * _electroweak_per_flavour(mk, f, ew_constants)
+                if V[f, k] != 0.0:  # structural zeros: a state of one Z2 sector mixes with one flavour
+                    ew += 2.0 * V[f, k] * V[f, k] * _electroweak_per_flavour(mk, f, ew_constants)
             out_ew[pt, h] = ew  # Majorana: both charge-conjugate modes
         # psi-weighted mean of the heavy masses squared
         num = 0.0
