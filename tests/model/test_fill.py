@@ -38,9 +38,10 @@ def test_batch_mass_matrix_equals_single_points(version: str, texture: str) -> N
     """A 300-point batch (compiled fill) equals each point built alone (numpy assignment)."""
     rng = np.random.default_rng(7)
     size = 300
-    changes = dict(version=version, texture=texture, M1=rng.uniform(1, 3, size),
-                   mt_alpha=rng.uniform(1e-3, 0.1, size), mu_L1=rng.uniform(0, 1e-7, size),
-                   mu_21=rng.uniform(0, 1e-8, size))
+    changes: dict[str, object] = {
+        "version": version, "texture": texture, "M1": rng.uniform(1, 3, size),
+        "mt_alpha": rng.uniform(1e-3, 0.1, size), "mu_L1": rng.uniform(0, 1e-7, size),
+        "mu_21": rng.uniform(0, 1e-8, size)}
     if texture == "effective":
         changes.update(mp1=0.0, mp2=0.0, m1=0.0, m2=0.0, sin_alpha=0.03, sin_beta=0.02)
     if version == "lnv":
