@@ -62,3 +62,17 @@ def test_benchmark_is_the_documented_point() -> None:
     from lfvnsi import compute_couplings
     g = compute_couplings(p, s).g_nu
     assert 0.5e-3 < abs(g[0, 1]) / p.g_psi < 2e-3 and np.all(s.heavy_masses > 0.5)
+
+
+def test_rows_is_the_slice_of_every_array_parameter() -> None:
+    """Parameters.rows(start, stop) = the batch built from the sliced values (validated)."""
+    rng = np.random.default_rng(5)
+    p = Parameters.benchmark().replace(M1=rng.uniform(1, 3, (4, 5)), g_psi=rng.uniform(0.1, 1, 5))
+    sub = p.rows(7, 13)
+    want = Parameters.benchmark().replace(M1=p.M1.reshape(-1)[7:13],
+                                          g_psi=p.g_psi.reshape(-1)[7:13])
+    assert sub.shape == (6,) and sub.size == 6
+    for name in Parameters.names():
+        np.testing.assert_array_equal(getattr(sub, name), getattr(want, name))
+    assert p.rows(18, 99).shape == (2,)  # clipped like a slice
+    assert not sub.M1.flags.writeable  # still read-only views

@@ -253,6 +253,22 @@ class Parameters:
         current.update(changes)
         return replace(self, **current)
 
+    def rows(self, start: int, stop: int) -> Parameters:
+        """Points ``start:stop`` of the flattened batch, as a 1-d batch.
+
+        Not validated again: every point of ``self`` already was, so its slices are views of
+        the same read-only arrays (a chunked computation slices a batch many times).
+        """
+        start, stop, _ = slice(start, stop).indices(self.size)
+        sub = object.__new__(Parameters)
+        for name in self.names():
+            value = getattr(self, name)
+            if isinstance(value, np.ndarray):
+                value = value.reshape(-1)[start:stop]
+            object.__setattr__(sub, name, value)
+        object.__setattr__(sub, "shape", (max(stop - start, 0),))
+        return sub
+
     @property
     def size(self) -> int:
         """Number of points in the batch."""

@@ -344,13 +344,10 @@ def compute_spectrum(params: Parameters, backend: str = "auto", invalid: str = "
     vectors = np.empty((size, n, n))  # built-in textures are real
     phases = np.empty((size, n), dtype=complex)
     bad = np.zeros(size, dtype=bool)
-    names = [k for k in Parameters.names() if isinstance(getattr(params, k), np.ndarray)]
-    flat = {k: getattr(params, k).reshape(-1) for k in names}
     step = COMPILED_CHUNK if compiled else CHUNK
     for start in range(0, size, step):
         stop = min(start + step, size)
-        sub = params if size <= step else params.replace(
-            **{k: flat[k][start:stop] for k in names})
+        sub = params if size <= step else params.rows(start, stop)
         bad[start:stop] = _diagonalise_chunk(
             sub, compiled, (masses[start:stop], vectors[start:stop], phases[start:stop]), start,
             invalid == "flag")
