@@ -199,3 +199,42 @@ def neutral_lepton_kernel(masses: np.ndarray, vectors: np.ndarray, negative: np.
                 width = root / (16.0 * math.pi * mh2 * m_h) * bracket
                 gamma_h += width if k != j else 0.5 * width
         out_higgs[pt] = max(gamma_h, 0.0)
+
+
+@njit(cache=True, nogil=True)
+def mixing_kernel(masses: np.ndarray, vectors: np.ndarray, negative: np.ndarray, p2: float,
+                  out_U2: np.ndarray, out_theta2: np.ndarray, out_eta: np.ndarray,
+                  out_mbb: np.ndarray) -> None:
+    """Heavy-state mixing, non-unitarity and the 0nubb mass in one pass over each point (in place).
+
+    out_U2 (P, 3, H) = V_{f, heavy}^2; out_theta2 (P, 3) their sums over heavy states; out_eta
+    (P, 3, 3) = (1/2) sum_heavy V_i V_j (= (1 - N N^T)/2, ``Spectrum.non_unitarity``); out_mbb
+    (P,) = |sum_k V_ek^2 s_k m_k p2/(p2 + m_k^2)| (GeV), s_k = -1 for a Takagi phase i.
+    ``mixing.heavy_mixing_squared`` and ``effective_majorana_mass`` for real vectors (tested
+    equal).
+    """
+    P, n = masses.shape
+    for pt in range(P):
+        V = vectors[pt]
+        for f in range(3):
+            total = 0.0
+            for h in range(n - _N_LIGHT):
+                u = V[f, _N_LIGHT + h] * V[f, _N_LIGHT + h]
+                out_U2[pt, f, h] = u
+                total += u
+            out_theta2[pt, f] = total
+        for i in range(3):
+            for j in range(i, 3):
+                acc = 0.0
+                for t in range(_N_LIGHT, n):
+                    acc += V[i, t] * V[j, t]
+                out_eta[pt, i, j] = 0.5 * acc
+                out_eta[pt, j, i] = 0.5 * acc
+        acc = 0.0
+        for k in range(n):
+            m = masses[pt, k]
+            u = V[0, k] * V[0, k]
+            if negative[pt, k]:
+                u = -u
+            acc += u * m * p2 / (p2 + m * m)
+        out_mbb[pt] = abs(acc)
