@@ -38,8 +38,11 @@ def test_worst_on_curve_equals_numpy_interpolation(rows: int, states: int, seed:
     x.flat[-1] = curve.x[-1]
     x.flat[-2] = np.nan
     value = rng.uniform(-1e-3, 1e-3, (n, states))
+    value.flat[::7] = 0.0  # log|value| = -inf: a zero ratio, still a candidate
     out = np.empty((3, n))
-    worst_on_curve(value, x, curve.x, curve.log_x, curve.log_limit, curve.start, *out)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        worst_on_curve(value, np.log(np.abs(value)), x, np.log(x), curve.x, curve.log_x,
+                       curve.log_limit, curve.start, *out)
     ref = _numpy_worst(curve, value, x)
     for got, want in zip(out[1:], ref[1:]):
         assert np.array_equal(np.isnan(got), np.isnan(want))
@@ -53,8 +56,8 @@ def test_curve_limit_at_rows_is_the_tabulated_limit() -> None:
     curve = _curve(50, 3)
     n = len(curve.x)
     out = np.empty((3, n))
-    worst_on_curve(np.ones((n, 1)), curve.x[:, None], curve.x, curve.log_x, curve.log_limit,
-                   curve.start, *out)
+    worst_on_curve(np.ones((n, 1)), np.zeros((n, 1)), curve.x[:, None], np.log(curve.x)[:, None],
+                   curve.x, curve.log_x, curve.log_limit, curve.start, *out)
     np.testing.assert_allclose(out[1], curve.limit, rtol=1e-13)
 
 

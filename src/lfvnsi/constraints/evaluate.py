@@ -150,6 +150,7 @@ class _Selection:
         self.every = bool(ok.all())  # then no gather and scatter
         self.any = self.every or bool(ok.any())
         self._taken: dict[str, np.ndarray] = {}
+        self._logs: dict[str, np.ndarray] = {}
 
     def take(self, name: str) -> np.ndarray:
         """The observable on the selected points, flat: (points,) or (points, heavy states)."""
@@ -160,19 +161,27 @@ class _Selection:
             self._taken[name] = full.reshape(-1, *full.shape[ok.ndim:]) if self.every else full[ok]
         return self._taken[name]
 
+    def log_abs(self, name: str) -> np.ndarray:
+        """log|observable| on the selected points (-inf where it vanishes)."""
+        if name not in self._logs:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                self._logs[name] = np.log(np.abs(self.take(name)))
+        return self._logs[name]
 
-def _on_curve(curve: Curve, value: np.ndarray, selection: _Selection
+
+def _on_curve(curve: Curve, observable: str, value: np.ndarray, selection: _Selection
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(value, limit, ratio) of an excluded curve on the selected points (flat), worst heavy
     state for a per-state observable (compiled: ``kernel.worst_on_curve``)."""
     from lfvnsi.constraints.kernel import worst_on_curve
 
     states = value.reshape(len(value), -1)
-    x = selection.take(curve.x_name)
-    x = np.broadcast_to(x.reshape(len(x), -1), states.shape)
+    log_value = selection.log_abs(observable).reshape(states.shape)
+    x, log_x = (np.broadcast_to(a.reshape(len(a), -1), states.shape)
+                for a in (selection.take(curve.x_name), selection.log_abs(curve.x_name)))
     out = np.empty((3, len(states)))
-    worst_on_curve(states, x, curve.x, curve.log_x, curve.log_limit, curve.start, out[0], out[1],
-                   out[2])
+    worst_on_curve(states, log_value, x, log_x, curve.x, curve.log_x, curve.log_limit,
+                   curve.start, out[0], out[1], out[2])
     return out[0], out[1], out[2]
 
 
@@ -187,7 +196,7 @@ def _value_and_limit(bound: Bound, selection: _Selection,
     """
     value = selection.take(bound.observable)
     if bound.curve is not None:
-        value, limit, ratio = _on_curve(bound.curve, value, selection)
+        value, limit, ratio = _on_curve(bound.curve, bound.observable, value, selection)
     else:
         raw_limit: np.ndarray | tuple[float, float] = (
             bound.value if bound.kind == "range"  # type: ignore[assignment]

@@ -31,40 +31,50 @@ def bucket_index(log_x: np.ndarray) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def worst_on_curve(value: np.ndarray, x: np.ndarray, table_x: np.ndarray, log_x: np.ndarray,
+def worst_on_curve(value: np.ndarray, log_abs_value: np.ndarray, x: np.ndarray,
+                   log_xv: np.ndarray, table_x: np.ndarray, log_x: np.ndarray,
                    log_limit: np.ndarray, start: np.ndarray, out_value: np.ndarray,
                    out_limit: np.ndarray, out_ratio: np.ndarray) -> None:
     """Per point p, over states s: the (value, limit, ratio) with the largest |value| / limit.
 
-    value, x : (n, states); the limit is interpolated log-log in the table, NaN outside
-    [table_x[0], table_x[-1]]. A state outside the curve is never the worst unless no state is
-    inside (then state 0 is reported, with NaN limit and ratio).
+    value, x : (n, states), with log|value| and log x given (a scan chunk evaluates a dozen
+    curves on the same heavy states: the logs are taken once). The limit is interpolated
+    log-log in the table, NaN outside [table_x[0], table_x[-1]]. The worst state is chosen in
+    log space (log|value| - log limit), so only its limit is exponentiated; its ratio is
+    |value| / limit as in ``Curve.__call__``. A state outside the curve is never the worst
+    unless no state is inside (then state 0 is reported, with NaN limit and ratio).
     """
     last = table_x.shape[0] - 1
     x_lo, x_hi = table_x[0], table_x[last]
     scale = (start.shape[0] - 1) / (log_x[last] - log_x[0])
     for p in range(value.shape[0]):
+        found = False
         best = -math.inf
         pick = 0
-        best_limit = math.nan
+        pick_log_limit = 0.0
         for s in range(value.shape[1]):
             xv = x[p, s]
             if not (xv >= x_lo and xv <= x_hi):  # also NaN
                 continue
-            lx = math.log(xv)
+            lx = log_xv[p, s]
             k = start[int((lx - log_x[0]) * scale)]
             while k < last - 1 and log_x[k + 1] < lx:
                 k += 1
             while k > 0 and log_x[k] > lx:  # rounding at a bucket edge
                 k -= 1
             t = min(max((lx - log_x[k]) / (log_x[k + 1] - log_x[k]), 0.0), 1.0)
-            limit = math.exp(log_limit[k] + t * (log_limit[k + 1] - log_limit[k]))
-            r = abs(value[p, s]) / limit
-            if r > best:
-                best, pick, best_limit = r, s, limit
+            log_limit_s = log_limit[k] + t * (log_limit[k + 1] - log_limit[k])
+            log_ratio = log_abs_value[p, s] - log_limit_s
+            if not found or log_ratio > best:
+                found, best, pick, pick_log_limit = True, log_ratio, s, log_limit_s
         out_value[p] = value[p, pick]
-        out_limit[p] = best_limit
-        out_ratio[p] = math.nan if math.isnan(best_limit) else best
+        if found:
+            limit = math.exp(pick_log_limit)
+            out_limit[p] = limit
+            out_ratio[p] = abs(value[p, pick]) / limit
+        else:
+            out_limit[p] = math.nan
+            out_ratio[p] = math.nan
 
 
 @njit(cache=True, nogil=True)
