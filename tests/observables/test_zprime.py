@@ -208,3 +208,20 @@ def test_compiled_pair_sums_equal_numpy(version: str) -> None:
     for name in ("Gamma_N_to_nu_Zp_GeV", "Gamma_N_to_N_Zp_GeV", "Gamma_N_EW_GeV"):
         scale = np.max(b[1][name], axis=-1, keepdims=True)
         assert np.all(np.abs(a[1][name] - b[1][name]) <= 1e-11 * scale), name
+
+
+def test_hadronic_widths_of_a_batch_equal_single_points() -> None:
+    """A batch across m_pi0 (channels closed below: evaluated only above) = point by point,
+    where each point goes through every formula; zero below m_pi0."""
+    rng = np.random.default_rng(0)
+    n = 400
+    M = 10 ** rng.uniform(-3, 0.5, n)
+    g_u, g_d = rng.uniform(-1e-3, 1e-3, n), rng.uniform(-1e-3, 1e-3, n)
+    batch = hadronic_widths(M, g_u, g_d, g_d)
+    for i in range(0, n, 7):
+        one = hadronic_widths(M[i:i + 1], g_u[i:i + 1], g_d[i:i + 1], g_d[i:i + 1])
+        for key, value in one.items():
+            assert batch[key][i] == value[0], key
+    closed = M <= standard_model().m_pi0
+    assert closed.any() and not closed.all()
+    assert np.all(batch["total"][closed] == 0.0) and np.all(batch["total"][~closed] > 0.0)

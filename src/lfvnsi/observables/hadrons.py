@@ -187,6 +187,16 @@ def hadronic_widths(M: ArrayLike, g_u: ArrayLike, g_d: ArrayLike, g_s: ArrayLike
     shape = np.broadcast_shapes(M.shape, np.shape(g_u), np.shape(g_d), np.shape(g_s))
     M = np.broadcast_to(M, shape)
     g_u, g_d, g_s = (np.broadcast_to(np.asarray(g, dtype=float), shape) for g in (g_u, g_d, g_s))
+    opened = M > k.m_pi0  # below, every channel is closed: the widths are zero
+    if M.size > 1 and not opened.all():
+        flat = opened.reshape(-1)
+        part = hadronic_widths(*(np.reshape(a, -1)[flat] for a in (M, g_u, g_d, g_s)))
+        out = {}
+        for key, value in part.items():
+            full = np.zeros(M.size)
+            full[flat] = value
+            out[key] = full.reshape(shape)
+        return out
     s = M * M
     e = math.sqrt(4.0 * math.pi * k.alpha)
     low = M < PERTURBATIVE_FROM
