@@ -219,7 +219,8 @@ def test_points_that_could_not_be_evaluated_are_left_out(result_dir: Path, tmp_p
     for i in range(10):
         table["valid"][i], table["allowed"][i], table["strongest"][i] = False, False, None
         table["eps_u_emu"][i] = float("nan")
-    pq.write_table(pa.table(table, schema=original.schema), part)
+    nullable = pa.schema([f.with_nullable(True) for f in original.schema])  # None below
+    pq.write_table(pa.table(table, schema=nullable), part)
     scan = load_scan(copy)
     fig = region_figure(scan)
     assert sum(len(c.get_offsets()) for c in collections(fig).values()) == 230

@@ -64,7 +64,9 @@ def read_results(path: str | Path, columns: list[str] | None = None) -> Any:
     if not parts:
         raise ConfigError(f"{str(path)!r} holds no finished chunk yet")
     tables = [pq.read_table(p, columns=columns) for p in parts]
-    table = pa.concat_tables(tables)
+    # parts of one scan written by different lfvnsi versions may differ in nullability only
+    schema = pa.schema([f.with_nullable(True) for f in tables[0].schema])
+    table = pa.concat_tables([t.cast(schema) for t in tables])
     if "point" in table.column_names:
         table = table.sort_by("point")
     return table

@@ -128,12 +128,16 @@ def _write_part(out: Path, chunk: int, columns: dict[str, np.ndarray]) -> None:
     pq = require_pyarrow()
     import pyarrow as pa
 
-    table = pa.table({k: pa.array(v) for k, v in columns.items()})
+    # required (non-nullable) columns: no value is ever missing (NaN is a value), and Parquet
+    # then writes no definition levels (a fifth of the encoding time)
+    arrays = {k: pa.array(v) for k, v in columns.items()}
+    schema = pa.schema([pa.field(k, a.type, nullable=False) for k, a in arrays.items()])
+    table = pa.table(arrays, schema=schema)
     final = part_path(out, chunk)
     tmp = final.with_name(f".{final.name}.{os.getpid()}.tmp")
     # dictionary encoding only where values repeat (on random floats it costs time and space);
     # lz4 and no min/max statistics for the ratio columns: encoding is a tenth of a scan's
-    # time, and these halve it for 10% more bytes than zstd
+    # time, and these save 40% of it for 10% more bytes than zstd
     stats = [k for k in columns if not k.startswith("ratio:")]
     pq.write_table(table, tmp, compression="lz4", use_dictionary=["strongest"],
                    write_statistics=stats)
