@@ -191,12 +191,12 @@ def hadronic_widths(M: ArrayLike, g_u: ArrayLike, g_d: ArrayLike, g_s: ArrayLike
     if M.size > 1 and not opened.all():
         flat = opened.reshape(-1)
         part = hadronic_widths(*(np.reshape(a, -1)[flat] for a in (M, g_u, g_d, g_s)))
-        out = {}
+        widths = {}
         for key, value in part.items():
             full = np.zeros(M.size)
             full[flat] = value
-            out[key] = full.reshape(shape)
-        return out
+            widths[key] = full.reshape(shape)
+        return widths
     s = M * M
     e = math.sqrt(4.0 * math.pi * k.alpha)
     low = M < PERTURBATIVE_FROM
