@@ -140,7 +140,7 @@ class _Selection:
     """The points a group of bounds can apply to, and the observables gathered on them.
 
     Bounds with the same ``applies_to`` share the mask, and bounds on the same observable (the
-    18 HNL curves share m_N, six share each U2_f) share its gathered values: a scan chunk then
+    HNL curves share m_N and each U2_f) share its gathered values: a scan chunk then
     gathers each array once rather than once per bound.
     """
 
