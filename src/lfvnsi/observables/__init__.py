@@ -178,7 +178,7 @@ def _pair_sums_compiled(params: Parameters, couplings: Couplings, matter: Matter
     neutral_lepton_kernel(
         np.ascontiguousarray(s.masses.reshape(points, n)),
         np.ascontiguousarray(s.vectors.reshape(points, n, n)),
-        np.ascontiguousarray(np.imag(s.phases).reshape(points, n) != 0),
+        np.ascontiguousarray(s.negative.reshape(points, n)),
         charged, np.ascontiguousarray(couplings.charges[np.ix_(charged, charged)]),
         np.broadcast_to(params.g_psi, shape).reshape(points),
         np.ascontiguousarray(matter.g_nu_diagonal.reshape(points, 3)),
@@ -206,7 +206,7 @@ def _mixing_compiled(s: Spectrum) -> tuple[np.ndarray, ...]:
     eta, m_bb = np.empty((points, 3, 3)), np.empty(points)
     mixing_kernel(np.ascontiguousarray(s.masses.reshape(points, n)),
                   np.ascontiguousarray(s.vectors.reshape(points, n, n)),
-                  np.ascontiguousarray(np.imag(s.phases).reshape(points, n) != 0),
+                  np.ascontiguousarray(s.negative.reshape(points, n)),
                   standard_model().p_0nubb ** 2, U2, theta2, eta, m_bb)
     return (U2.reshape(batch + (3, n - 3)), theta2.reshape(batch + (3,)),
             eta.reshape(batch + (3, 3)), m_bb.reshape(batch))

@@ -208,7 +208,7 @@ def mixing_kernel(masses: np.ndarray, vectors: np.ndarray, negative: np.ndarray,
     """Heavy-state mixing, non-unitarity and the 0nubb mass in one pass over each point (in place).
 
     out_U2 (P, 3, H) = V_{f, heavy}^2; out_theta2 (P, 3) their sums over heavy states; out_eta
-    (P, 3, 3) = (1/2) sum_heavy V_i V_j (= (1 - N N^T)/2, ``Spectrum.non_unitarity``); out_mbb
+    (P, 3, 3) = (1/2) sum_heavy V_i V_j = (1 - N N^T)/2 (half ``Spectrum.non_unitarity``); out_mbb
     (P,) = |sum_k V_ek^2 s_k m_k p2/(p2 + m_k^2)| (GeV), s_k = -1 for a Takagi phase i.
     ``mixing.heavy_mixing_squared`` and ``effective_majorana_mass`` for real vectors (tested
     equal).

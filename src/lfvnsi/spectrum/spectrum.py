@@ -67,6 +67,11 @@ class Spectrum:
     flavours: tuple[int, int] = (0, 1)
     valid: np.ndarray | None = None  # (...,) False where a point could not be evaluated
 
+    @cached_property
+    def negative(self) -> np.ndarray:
+        """(..., n) bool: the Takagi phase is i (real vectors: the signed eigenvalue is < 0)."""
+        return np.imag(self.phases) != 0
+
     @property
     def light(self) -> slice:
         """Index set of the three light states."""
