@@ -70,3 +70,20 @@ def test_with_the_papers_bounds_the_example_gives_the_papers_summary(tmp_path: P
     assert 0.009 < np.percentile(m_zp, 5) and np.percentile(m_zp, 95) < 0.5
     assert np.all(scan["m_N1_GeV"][ok] >= 0.5) and np.percentile(m_n, 95) < 5.0
     assert 3e-4 < np.max(scan["g_nu_ab"][ok]) <= 1e-3
+
+
+def test_summary_script_prints_the_readme_table_numbers(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/scan_summary.py (the README table's numbers) runs on a result and reports the
+    allowed fraction it reads from the table."""
+    import runpy
+
+    from scan_specs import spec
+
+    out = tmp_path / "small.parquet"
+    run_scan(spec(chunk=1000), out)
+    allowed = columns(out)["allowed"].mean()
+    module = runpy.run_path(str(EXAMPLES / "scan_summary.py"))
+    module["main"](str(out))
+    printed = capsys.readouterr().out
+    assert f"{allowed:.1%} allowed" in printed and "strongest bound of the excluded" in printed

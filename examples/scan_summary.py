@@ -1,0 +1,52 @@
+"""The numbers of the README's example-scan table, from a scan result.
+
+Run:  lfvnsi scan examples/scan.toml && python examples/scan_summary.py examples/scan.parquet
+
+Prints the allowed fraction; for the allowed points with |eps^u_emu| > 1e-3 their number and the
+5-95% ranges of m_Z', the lightest heavy mass, (g_nu)_emu and g_B; the largest allowed
+|eps^u_emu| per m_Z' band; and the strongest bound of the excluded points, grouped.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+
+import numpy as np
+
+from lfvnsi.scan import read_results
+
+GROUPS = (("peak search", "peak searches"), ("HNL", "HNL decay searches"),
+          ("_minus_mumu", "diagonal NSI"), ("eta_", "non-unitarity"), ("BBN", "BBN + CMB"),
+          ("mu->e X", "mu -> e X"))
+
+
+def main(path: str) -> None:
+    table = read_results(path)
+    c = {k: table.column(k).to_numpy(zero_copy_only=False) for k in table.column_names}
+    allowed = c["allowed"]
+    eps = np.abs(c["eps_u_emu"])
+    big = allowed & (eps > 1e-3)
+    print(f"{len(allowed)} points, {allowed.mean():.1%} allowed; {big.sum()} allowed with "
+          f"|eps_u_emu| > 1e-3")
+    if big.any():
+        for name in ("m_zprime", "m_N1_GeV", "g_nu_ab", "g_B"):
+            lo, hi = np.percentile(c[name][big], [5, 95])
+            print(f"  {name:9s} 5-95%: {lo:.3g} - {hi:.3g}")
+    print(f"  largest allowed g_nu_ab: {c['g_nu_ab'][allowed].max():.3g}")
+    for lo, hi in ((0.0, 0.1), (0.1, 0.2), (0.2, 0.45), (0.45, 3.0)):
+        band = allowed & (c["m_zprime"] >= lo) & (c["m_zprime"] < hi)
+        if band.any():
+            k = np.argmax(np.where(band, eps, -1.0))
+            print(f"  largest allowed |eps_u_emu| at m_Z' {lo}-{hi} GeV: {eps[k]:.3g} "
+                  f"(m_Z' = {c['m_zprime'][k]:.3g})")
+    excluded = c["valid"] & ~allowed
+    groups = Counter(next((label for key, label in GROUPS if key in s), s)
+                     for s in c["strongest"][excluded].astype(str))
+    print("strongest bound of the excluded points:")
+    for label, count in groups.most_common(8):
+        print(f"  {count / excluded.sum():6.1%}  {label}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "examples/scan.parquet")
