@@ -51,9 +51,9 @@ def test_heavy_b_minus_3l_tau_point_is_excluded_by_tautau_minus_mumu() -> None:
     p = heavy_b_minus_3l_tau()
     assert p.matter == "gauged" and float(p.a_tau) == 3.0
     r = evaluate(p)
-    # eps^u_tautau - eps^u_mumu = g_q (-3 a_tau g_q) / (2 sqrt2 G_F m^2), a_mu = 0 (R.4.6)
+    # eps^u_tautau - eps^u_mumu = g_q (-3 a_tau g_q) / (sqrt2 G_F m^2), a_mu = 0 (R.4.6, eps^V)
     g_q = float(p.g_B) / 3
-    by_hand = g_q * (-3 * float(p.a_tau) * g_q) / (2 * math.sqrt(2) * G_F * float(p.m_zprime) ** 2)
+    by_hand = g_q * (-3 * float(p.a_tau) * g_q) / (math.sqrt(2) * G_F * float(p.m_zprime) ** 2)
     assert float(r.observables["eps_u_tautau_minus_mumu"]) == pytest.approx(by_hand, rel=1e-6)
     assert by_hand < -1e4
     c = evaluate_constraints(r, "current")

@@ -23,24 +23,28 @@ def offdiagonal(g: float, a: int = 0, b: int = 1) -> np.ndarray:
 
 
 def test_paper_eps_e_is_0p01() -> None:
-    """V1: (g_nu)_ab = 1e-3 g_psi, m_Z' = 0.5 GeV g_psi, g_e = 0.1 g_nu give eps^e = 0.01212."""
+    """V1: (g_nu)_ab = 1e-3 g_psi, m_Z' = 0.5 GeV g_psi, g_e = 0.1 g_nu give eps^e = 0.01212 in the
+    paper's Eq. 6 convention and eps^V = 0.02425 (F11)."""
     for g_psi in (0.05, 0.3):
         g_nu = 1e-3 * g_psi
         p = Parameters(matter="kinetic", kinetic_mixing=0.0)
         mc = matter_couplings(p)
         mc.g["e"] = np.asarray(0.1 * g_nu)
         nsi = nsi_from_couplings(offdiagonal(g_nu), mc, np.asarray(0.5 * g_psi))
-        expected = 0.1 * g_nu**2 / (2 * math.sqrt(2) * G_F * (0.5 * g_psi) ** 2)
+        expected = 0.1 * g_nu**2 / (2 * math.sqrt(2) * G_F * (0.5 * g_psi) ** 2)  # Eq. 6
         assert expected == pytest.approx(0.012125, rel=1e-4)
-        assert nsi.eps["e"][0, 1].real == pytest.approx(expected, rel=1e-6)
+        assert nsi.eps_paper_convention["e"][0, 1].real == pytest.approx(expected, rel=1e-6)
+        assert nsi.eps["e"][0, 1].real == pytest.approx(2 * expected, rel=1e-6)
 
 
 def test_paper_eps_q_is_0p12_over_g_psi() -> None:
-    """V2: g_q = 1e-3 (g_B = 3e-3), same g_nu and m_Z': eps^q = 0.12125/g_psi."""
+    """V2: g_q = 1e-3 (g_B = 3e-3), same g_nu and m_Z': eps^q = 0.12125/g_psi (Eq. 6 convention),
+    eps^V = 0.2425/g_psi."""
     g_psi = 0.1
     p = Parameters(g_B=3e-3, a_e=0.0, a_mu=0.0, a_tau=3.0)
     nsi = nsi_from_couplings(offdiagonal(1e-3 * g_psi), matter_couplings(p), np.asarray(0.5 * g_psi))
-    assert nsi.eps["u"][0, 1].real * g_psi == pytest.approx(0.12125, rel=1e-4)
+    assert nsi.eps_paper_convention["u"][0, 1].real * g_psi == pytest.approx(0.12125, rel=1e-4)
+    assert nsi.eps["u"][0, 1].real * g_psi == pytest.approx(0.2425, rel=1e-4)
     assert nsi.eps["d"][0, 1] == nsi.eps["u"][0, 1]
     assert nsi.eps["p"][0, 1] == pytest.approx(3 * nsi.eps["u"][0, 1], rel=1e-15)
 
@@ -56,12 +60,14 @@ def test_eq23_diagonal_entries() -> None:
 
 
 def test_schwarz_violating_example() -> None:
-    """V15: a_e = a_mu = 0, a_tau = 3, g_q = 1e-4, (g_nu)_emu = 1e-3, m_Z' = 100 MeV."""
+    """V15: a_e = a_mu = 0, a_tau = 3, g_q = 1e-4, (g_nu)_emu = 1e-3, m_Z' = 100 MeV: the paper's
+    convention gives eps^q_emu = 0.303, eps^q_tautau = -0.273; eps^V is twice (F11)."""
     p = Parameters(g_B=3e-4, a_tau=3.0)
     nsi = nsi_from_couplings(offdiagonal(1e-3), matter_couplings(p), np.asarray(0.1))
     e = nsi.eps["u"]
-    assert e[0, 1].real == pytest.approx(0.303, abs=1e-3)
-    assert e[2, 2].real == pytest.approx(-0.273, abs=1e-3)
+    assert e[0, 1].real == pytest.approx(0.606, abs=2e-3)
+    assert e[2, 2].real == pytest.approx(-0.546, abs=2e-3)
+    assert nsi.eps_paper_convention["u"][0, 1].real == pytest.approx(0.303, abs=1e-3)
     assert e[2, 2].real / e[0, 1].real == pytest.approx(-0.9, rel=1e-12)
     assert e[0, 0] == 0 and e[1, 1] == 0
     assert np.isinf(nsi.schwarz_ratio("u"))
@@ -106,17 +112,17 @@ def test_light_mediator_q2_dependence() -> None:
 
 
 def test_benchmark_eps_from_the_model_matches_eq6() -> None:
-    """Two paths: eps from the pipeline and Eq. 6 from the exact g_nu by hand."""
+    """Two paths: eps^V from the pipeline and twice Eq. 6 from the exact g_nu by hand."""
     from lfvnsi import compute_couplings, compute_spectrum
 
     p = Parameters.benchmark()
     c = compute_couplings(p, compute_spectrum(p))
     nsi = compute_nsi(p, c)
     g_q = float(p.g_B) / 3
-    by_hand = g_q * c.g_nu[0, 1] / (2 * math.sqrt(2) * G_F * float(p.m_zprime) ** 2)
+    by_hand = g_q * c.g_nu[0, 1] / (math.sqrt(2) * G_F * float(p.m_zprime) ** 2)
     assert nsi.eps["u"][0, 1] == pytest.approx(by_hand, rel=1e-9)
     assert nsi.eps["u"][2, 2].real == pytest.approx(
-        g_q * (-3 * g_q * 3) / (2 * math.sqrt(2) * G_F * float(p.m_zprime) ** 2), rel=1e-9)
+        g_q * (-3 * g_q * 3) / (math.sqrt(2) * G_F * float(p.m_zprime) ** 2), rel=1e-9)
 
 
 @settings(max_examples=40, deadline=None)

@@ -32,7 +32,7 @@ OUTPUTS = ["eps_u_emu", "eps_p_emu", "eps_earth_emu", "eps_u_etau", "g_nu_ab"]
 
 @pytest.fixture(scope="module")
 def result_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = spec_from_mapping({"parameters": {"g_B": 1e-4}, "scan": {
+    spec = spec_from_mapping({"parameters": {"g_B": 5e-5}, "scan": {
         "name": "plot test", "sampler": "latin", "points": 240, "chunk": 100, "seed": 3,
         "outputs": OUTPUTS,
         "vary": {"m_zprime": {"range": [0.002, 1.0], "scale": "log"},

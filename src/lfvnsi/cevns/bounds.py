@@ -1,8 +1,8 @@
 """Excluded region of the model from each release: 90% CL upper limit on |(g_nu)_ab g_f| vs m_Z'.
 
 For a flavour-changing coupling (g_nu)_ab (a != b, diagonal entries zero, as for the model's
-alpha-beta pair) and a vector matter coupling, eps^f_ab(Q^2) = g_f (g_nu)_ab/(2 sqrt2 G_F
-(m_Z'^2 + Q^2)) (R.4.8). The flavour-changing amplitude does not interfere with the SM one, so the
+alpha-beta pair) and a vector matter coupling, eps^f_ab(Q^2) = g_f (g_nu)_ab/(sqrt2 G_F
+(m_Z'^2 + Q^2)) (eps^V, R.4.8, F11). The flavour-changing amplitude does not interfere with the SM one, so the
 rate grows monotonically with y = |(g_nu)_ab g_f|; the limit is the y above the best fit where the
 profiled chi^2 of the release (``likelihood``) rises by 2.706 (90% CL, one parameter, Wilks).
 
@@ -31,6 +31,7 @@ from lfvnsi.cevns.detectors import RELEASES, release
 from lfvnsi.cevns.likelihood import likelihood
 from lfvnsi.cevns.rates import predict
 from lfvnsi.constants import standard_model
+from lfvnsi.nsi.epsilon import eps_per_unit_coupling
 
 __all__ = [
     "DELTA_CHI2_90",
@@ -71,8 +72,8 @@ def curve_columns() -> list[str]:
 
 
 def eps_for_unit_coupling(m_zprime: np.ndarray | float) -> np.ndarray:
-    """Contact eps of y = 1: 1/(2 sqrt2 G_F m_Z'^2) (R.4.5)."""
-    return 1.0 / (2.0 * np.sqrt(2.0) * standard_model().G_F * np.asarray(m_zprime, dtype=float) ** 2)
+    """Contact eps^V of y = 1: 1/(sqrt2 G_F m_Z'^2) (R.4.5; ``lfvnsi.nsi.eps_per_unit_coupling``)."""
+    return eps_per_unit_coupling(m_zprime)
 
 
 def _couplings(scheme: str, pair: str, eps: np.ndarray, m_zprime: np.ndarray | None) -> CEvNSCouplings:
@@ -126,7 +127,7 @@ def excluded_coupling(dataset: str, scheme: str, pair: str, m_zprime: np.ndarray
     """90% CL upper limit on y = |(g_nu)_ab g_f| at each m_Z' (GeV) from release ``dataset``.
 
     The signal is S_SM + (y/y_ref)^2 X because the flavour-changing amplitude adds to the rate
-    without interference; y_ref = 2 sqrt2 G_F (m_Z'^2 + Q_0^2), Q_0 = 0.05 GeV a typical momentum
+    without interference; y_ref = sqrt2 G_F (m_Z'^2 + Q_0^2), Q_0 = 0.05 GeV a typical momentum
     transfer, keeps (y/y_ref)^2 of order one at the limit for light and heavy mediators alike.
 
     References: REFERENCE.md R.4.8, R.4.9; this module's docstring for the schemes.
@@ -163,7 +164,7 @@ def _header(dataset: str, form_factor: str) -> list[str]:
         f"# window where released); limit where chi^2 - min chi^2 = {DELTA_CHI2_90:.4f} above the best fit.",
         (f"# Form factor {form_factor}; sin^2 theta_W (low energy) = "
          f"{standard_model().sin2_theta_w_low_energy}; SNS pi-DAR flux, analytic spectra."),
-        "# Contact limit: |eps_ab| = value / (2 sqrt2 G_F m_zprime_GeV^2) as m_zprime -> infinity.",
+        "# Contact limit: |eps^V_ab| = value / (sqrt2 G_F m_zprime_GeV^2) as m_zprime -> infinity.",
     ]
 
 

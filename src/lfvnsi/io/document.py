@@ -121,8 +121,12 @@ def point_document(results: Results) -> dict[str, Any]:
         },
         "nsi": {
             "eps": {f: matrix_json(results.nsi.eps[f]) for f in NSI_FERMIONS},
-            "convention": "L = -2 sqrt2 G_F eps^f_ab (nu_a gamma P_L nu_b)(f gamma f), contact "
-                          "limit, per number density of f; flavour order e, mu, tau (Eq. 6)",
+            "convention": "eps^V = eps^L + eps^R of L = -2 sqrt2 G_F sum_P eps^fP_ab (nu_a gamma P_L "
+                          "nu_b)(f gamma P f): matter potential sqrt2 G_F N_f eps^V; Z' exchange "
+                          "gives g_f (g_nu)_ab/(sqrt2 G_F m_Z'^2), twice the paper's Eq. 6; contact "
+                          "limit, per number density of f; flavour order e, mu, tau (REFERENCE F11)",
+            "eps_paper_convention": {f: matrix_json(results.nsi.eps_paper_convention[f])
+                                     for f in NSI_FERMIONS},
         },
         "observables": {name: _scalar(v) for name, v in results.observables.items()},
         "per_heavy_state": {name: np.asarray(v).tolist() for name, v in results.per_state.items()},

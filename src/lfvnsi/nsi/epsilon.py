@@ -1,13 +1,24 @@
 """NSI matrices epsilon^f_ab of the model, contact limit and light-mediator form.
 
-Normalisation (paper Eq. 1 with the chirality made explicit, REFERENCE R.1.2):
-L_NSI = -2 sqrt2 G_F eps^f_ab (nu_a-bar gamma^mu P_L nu_b)(f-bar gamma_mu f), so that Z' exchange
-gives eps^f_ab = g_f (g_nu)_ab / (2 sqrt2 G_F m_Z'^2) (paper Eq. 6, R.4.5), with (g_nu)_ab the
-total left-handed neutrino coupling: the psi-induced g_nu of the spectrum plus the flavour-diagonal
-gauged coupling -a_l g_B (R.4.3). eps is Hermitian in flavour; each eps^f is normalised to the
-number density of f.
+Every eps of this package is the standard vector eps^V of the oscillation and CEvNS literature
+(REFERENCE R.1.2, F11):
 
-References: paper Eqs. 1, 6, 23; REFERENCE.md R.1.2, R.4.3, R.4.5, R.4.6, R.4.8.
+    L_NSI = -2 sqrt2 G_F sum_{P = L, R} eps^{fP}_ab (nu_a-bar gamma^mu P_L nu_b)(f-bar gamma_mu P f),
+    eps^V = eps^L + eps^R,
+
+so that the matter potential is V_ab = sqrt2 G_F N_f eps^V_ab and eps^V shifts the vector coupling
+g_V^f of the Standard-Model neutral current. Z' exchange between g_f f-bar gamma f and
+(g_nu)_ab nu_a-bar gamma P_L nu_b gives eps^L = eps^R = g_f (g_nu)_ab / (2 sqrt2 G_F m_Z'^2), which
+is the paper's Eq. 6 (its Eq. 1 puts the whole vector current after 2 sqrt2 G_F eps), hence
+
+    eps^V_ab = g_f (g_nu)_ab / (sqrt2 G_F m_Z'^2)     (twice the paper's Eq. 6).
+
+(g_nu)_ab is the total left-handed neutrino coupling: the psi-induced g_nu of the spectrum plus the
+flavour-diagonal gauged coupling -a_l g_B (R.4.3). eps is Hermitian in flavour; each eps^f is
+normalised to the number density of f. ``contact_eps`` is the one place where a vector boson is
+integrated out; applied to the Standard-Model W and Z it gives the textbook potentials (tests).
+
+References: paper Eqs. 1, 6, 23; REFERENCE.md R.1.2, R.4.3, R.4.5, R.4.6, R.4.8, F11.
 """
 
 from __future__ import annotations
@@ -16,6 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from lfvnsi.constants import standard_model
 from lfvnsi.couplings import Couplings, compute_couplings
@@ -23,10 +35,37 @@ from lfvnsi.couplings.matter import MatterCouplings, matter_couplings
 from lfvnsi.model.parameters import Parameters
 from lfvnsi.spectrum import compute_spectrum
 
-__all__ = ["NSI", "NSI_FERMIONS", "compute_nsi", "nsi_from_couplings"]
+__all__ = ["NSI", "NSI_FERMIONS", "compute_nsi", "contact_eps", "eps_per_unit_coupling",
+           "nsi_from_couplings"]
 
 #: Matter fields of the NSI matrices, in the order of the JSON document.
 NSI_FERMIONS = ("e", "u", "d", "p", "n")
+
+
+def contact_eps(g_nu: ArrayLike, g_f_left: ArrayLike, g_f_right: ArrayLike,
+                m_mediator: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """(eps^L, eps^R) of a vector boson of mass m exchanged at |q^2| << m^2.
+
+    The boson couples to g_nu nu-bar gamma P_L nu and to g_L f-bar gamma P_L f + g_R f-bar gamma
+    P_R f. Its tree-level exchange is L_eff = -(g_nu g_P / m^2) (nu-bar gamma P_L nu)(f-bar gamma P
+    f) for each chirality P; matching to L_NSI of the module docstring gives
+    eps^P = g_nu g_P / (2 sqrt2 G_F m^2). The vector eps^V that enters the Hamiltonian and the
+    CEvNS weak charge is eps^L + eps^R.
+
+    References: REFERENCE.md R.1.2, R.4.5, F11.
+    """
+    denominator = 2.0 * np.sqrt(2.0) * standard_model().G_F * np.asarray(m_mediator, dtype=float) ** 2
+    g_nu = np.asarray(g_nu)
+    return g_nu * np.asarray(g_f_left) / denominator, g_nu * np.asarray(g_f_right) / denominator
+
+
+def eps_per_unit_coupling(m_zprime: ArrayLike) -> np.ndarray:
+    """eps^V of a vector Z' with g_f g_nu = 1: 1/(sqrt2 G_F m_Z'^2) (``contact_eps`` with g_L = g_R).
+
+    References: REFERENCE.md R.4.5 (F11: twice the paper's Eq. 6 factor 1/(2 sqrt2 G_F m_Z'^2)).
+    """
+    eps_L, eps_R = contact_eps(1.0, 1.0, 1.0, m_zprime)
+    return eps_L + eps_R
 
 
 @dataclass(frozen=True)
@@ -36,7 +75,7 @@ class NSI:
     Attributes
     ----------
     g_f : f -> (...,) vector coupling of each fermion of ``NSI_FERMIONS``.
-    scale : (...,) 1/(2 sqrt2 G_F m_Z'^2) (dimensionless): eps^f = g_f scale g_nu_total.
+    scale : (...,) 1/(sqrt2 G_F m_Z'^2) (dimensionless): eps^f = g_f scale g_nu_total.
     m_zprime : (...,) GeV.
     g_nu_total : (..., 3, 3) the total left-handed neutrino Z' coupling used.
     flavours : (alpha, beta) indices of the flavour pair of the model.
@@ -50,10 +89,19 @@ class NSI:
 
     @cached_property
     def eps(self) -> dict[str, np.ndarray]:
-        """f -> (..., 3, 3) complex Hermitian eps^f_ab in the contact limit (q^2 = 0), flavour
+        """f -> (..., 3, 3) complex Hermitian eps^V of f in the contact limit (q^2 = 0), flavour
         order (e, mu, tau), normalised to the number density of f (R.4.5)."""
         return {f: (self.g_f[f] * self.scale)[..., None, None] * self.g_nu_total
                 for f in NSI_FERMIONS}
+
+    @property
+    def eps_paper_convention(self) -> dict[str, np.ndarray]:
+        """The same matrices in the paper's Eq. 1/Eq. 6 normalisation: eps^L = eps^R = eps^V / 2.
+
+        Only for comparing with numbers printed in the paper; every bound, Hamiltonian and weak
+        charge uses ``eps`` (REFERENCE F11).
+        """
+        return {f: 0.5 * e for f, e in self.eps.items()}
 
     def matter(self, Y_n: float | np.ndarray) -> np.ndarray:
         """(..., 3, 3) eps of neutral matter normalised to the electron density.
@@ -99,13 +147,12 @@ def nsi_from_couplings(g_nu: np.ndarray, matter: MatterCouplings, m_zprime: np.n
                        flavours: tuple[int, int] = (0, 1)) -> NSI:
     """NSI matrices from the psi-induced g_nu (..., 3, 3) and the matter couplings.
 
-    References: paper Eq. 6; REFERENCE.md R.4.3, R.4.5.
+    References: paper Eq. 6; REFERENCE.md R.4.3, R.4.5, F11.
     """
-    G_F = standard_model().G_F
     total = np.array(g_nu, dtype=complex)
     idx = np.arange(3)
     total[..., idx, idx] += matter.g_nu_diagonal
-    scale = 1.0 / (2.0 * np.sqrt(2.0) * G_F * np.asarray(m_zprime, dtype=float) ** 2)
+    scale = eps_per_unit_coupling(m_zprime)
     g_f = {f: np.asarray(matter.g[f], dtype=float) for f in NSI_FERMIONS}
     return NSI(g_f, scale, np.asarray(m_zprime, dtype=float), total, flavours)
 

@@ -106,7 +106,8 @@ def _build_registry() -> dict[str, Observable]:
         "arXiv:1912.03058")
     for f in _NSI_FERMIONS:
         for key in _PAIRS:
-            add(f"eps_{f}_{key}", "", f"Re eps^{f}_{key} (contact, per {f} density)", "Eq. 6, R.4.5")
+            add(f"eps_{f}_{key}", "", f"Re eps^{f}_{key}, eps^V (contact, per {f} density; twice "
+                "the paper's Eq. 6)", "R.4.5, F11")
     for f in _DIFFERENCE_FERMIONS:  # the combinations oscillations see (arXiv:1805.04530)
         add(f"eps_{f}_tautau_minus_mumu", "", f"eps^{f}_tautau - eps^{f}_mumu", "R.4.5")
         add(f"eps_{f}_ee_minus_mumu", "", f"eps^{f}_ee - eps^{f}_mumu", "R.4.5")

@@ -3,7 +3,7 @@
 eps^m = eps^e + eps^p + Y_n eps^n, normalised to the electron density (REFERENCE R.4.7), from the
 contact-limit NSI matrices of the model point (forward scattering has q^2 = 0).
 
-References: REFERENCE.md R.4.5, R.4.7; paper Eq. 6.
+References: REFERENCE.md R.4.5, R.4.7, F11 (eps^V, twice the paper's Eq. 6).
 """
 
 from __future__ import annotations
