@@ -1,9 +1,10 @@
 """Standard-Model inputs in natural units (GeV), from maintained libraries.
 
-Masses, widths and lifetimes come from `particle` (scikit-hep, which ships the PDG tables), G_F,
-alpha(0) and hbar from `scipy.constants` (CODATA 2022), unit conversions from `hepunits`. The
-few inputs no library provides are read from ``data/constants.toml``, each with its citation.
-Everything is loaded lazily on first use and cached.
+Masses and widths come from the PDG database shipped with the `pdg` package (the edition it
+carries, looked up by Monte Carlo id), branching fractions from the same database, G_F, alpha(0)
+and hbar from `scipy.constants` (CODATA 2022). The few inputs no library provides (review-level
+numbers such as sin^2 theta_W in MS-bar, f_pi, |V_ud|) are read from ``data/constants.toml``, each
+with its citation. Everything is loaded lazily on first use and cached.
 
 References: REFERENCE.md section 8.
 """
@@ -17,10 +18,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["StandardModel", "branching_fraction", "constant_sources", "standard_model"]
+__all__ = ["StandardModel", "branching_fraction", "constant_sources", "pdg_edition", "pdg_property",
+           "standard_model"]
 
-#: States whose mass (and width) the model needs, as (name in `particle`, PDG Monte Carlo id): looked up by id, which is direct (by name is a scan
-#: of the whole table, seconds); a test checks that each id carries the name.
+#: States whose mass (and width) the model needs, as (PDG name, Monte Carlo id), looked up in the PDG
+#: database by id; a test checks that each id carries the name. The neutral kaon mass is the K0
+#: entry (the database gives K_S and K_L lifetimes, not masses).
 _PARTICLES = {
     "m_e": ("e-", 11),
     "m_mu": ("mu-", 13),
@@ -32,23 +35,28 @@ _PARTICLES = {
     "m_n": ("n", 2112),
     "m_W": ("W+", 24),
     "m_Z": ("Z0", 23),
-    "m_h": ("H0", 25),
-    "m_K0": ("K(S)0", 310),
+    "m_h": ("H", 25),
+    "m_K0": ("K0", 311),
     "m_eta": ("eta", 221),
     "m_rho": ("rho(770)0", 113),
-    "m_omega": ("omega(782)", 223),
-    "m_phi": ("phi(1020)", 333),
+    "m_omega": ("omega(782)0", 223),
+    "m_phi": ("phi(1020)0", 333),
     "m_D0": ("D0", 421),
     "m_B": ("B+", 521),
 }
-_WIDTHS = {
+#: Widths of long-lived states come from their measured lifetimes, Gamma = hbar/tau with CODATA's
+#: hbar (the database's derived widths use a rounded hbar: 2e-5 off for the muon); resonance
+#: widths are the database's widths.
+_LIFETIMES = {
     "Gamma_mu": ("mu-", 13),
     "Gamma_tau": ("tau-", 15),
     "Gamma_pi": ("pi+", 211),
     "Gamma_K": ("K+", 321),
+}
+_WIDTHS = {
     "Gamma_rho": ("rho(770)0", 113),
-    "Gamma_omega": ("omega(782)", 223),
-    "Gamma_phi": ("phi(1020)", 333),
+    "Gamma_omega": ("omega(782)0", 223),
+    "Gamma_phi": ("phi(1020)0", 333),
 }
 
 
@@ -126,19 +134,21 @@ def constant_sources() -> dict[str, str]:
 @cache
 def standard_model() -> StandardModel:
     """The Standard-Model inputs in GeV (loaded once; see the module docstring for sources)."""
-    import hepunits
     import scipy.constants as codata
-    from particle import Particle
+
+    api = _pdg_api()
 
     def gev(entry: tuple[str, int], attribute: str) -> float:
-        name, pdgid = entry
-        value = getattr(Particle.from_pdgid(pdgid), attribute)
-        if value is None:  # pragma: no cover - would mean a broken `particle` table
-            raise RuntimeError(f"`particle` has no {attribute} for {name}")
-        return float(value) * hepunits.MeV / hepunits.GeV
+        name, mcid = entry
+        value = pdg_property(mcid, attribute)
+        if value is None:  # pragma: no cover - would mean a broken PDG table
+            raise RuntimeError(f"the PDG database ({api.edition}) has no {attribute} for {name}")
+        return float(value)  # the database's masses and widths are in GeV, lifetimes in s
 
     masses = {key: gev(entry, "mass") for key, entry in _PARTICLES.items()}
+    hbar_GeV_s = codata.hbar / codata.e * 1e-9
     widths = {key: gev(entry, "width") for key, entry in _WIDTHS.items()}
+    widths.update({key: hbar_GeV_s / gev(entry, "lifetime") for key, entry in _LIFETIMES.items()})
     table = _table()
 
     def value(name: str) -> float:
@@ -147,7 +157,7 @@ def standard_model() -> StandardModel:
     return StandardModel(
         G_F=codata.physical_constants["Fermi coupling constant"][0],
         alpha=codata.fine_structure,
-        hbar_GeV_s=codata.hbar / codata.e * 1e-9,
+        hbar_GeV_s=hbar_GeV_s,
         Gamma_h_sm=value("higgs_width_sm"),
         sin2_theta_w_msbar_mz=value("sin2_theta_w_msbar_mz"),
         sin2_theta_w_low_energy=value("sin2_theta_w_low_energy"),
@@ -171,6 +181,22 @@ def _pdg_api() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SQLAlchemy deprecation warnings of the pdg package
         return pdg.connect()
+
+
+@cache
+def pdg_property(mcid: int, attribute: str) -> float | None:
+    """``mass``, ``width`` (GeV) or ``lifetime`` (s) of particle ``mcid`` in the PDG database."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the pdg package's SQLAlchemy emits deprecation warnings
+        value = getattr(_pdg_api().get_particle_by_mcid(mcid), attribute)
+    return None if value is None else float(value)
+
+
+def pdg_edition() -> str:
+    """The edition of the PDG database in use (e.g. "2026")."""
+    return str(_pdg_api().edition)
 
 
 @cache
