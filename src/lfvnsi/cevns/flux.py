@@ -7,7 +7,7 @@ nu-bar_mu at rest gives the delayed Michel spectra, with x = E/m_mu <= 1/2,
 
 each normalised to one. Each flavour carries r neutrinos per proton on target, so the fluence at
 distance L is r N_POT/(4 pi L^2) per flavour. Decay-in-flight and mu- capture components (below
-1% of the flux) are neglected. Masses and lifetimes come from `particle`.
+1% of the flux) are neglected. Masses and lifetimes come from the PDG database.
 
 Timing: a proton pulse (Gaussian, mean t0, width sigma) convolved with the pi+ lifetime (prompt)
 or with the pi+ and mu+ lifetimes (delayed); closed-form CDFs of the exponentially modified
@@ -139,14 +139,13 @@ def fluence_per_flavour(pot: float, nu_per_pot: float, distance_m: float) -> flo
 
 @cache
 def lifetimes_us() -> tuple[float, float]:
-    """(tau_pi+, tau_mu+) in microseconds, from `particle`."""
-    from particle import Particle
+    """(tau_pi+, tau_mu+) in microseconds, from the PDG database (``lfvnsi.constants``)."""
+    from lfvnsi.constants import pdg_property
 
-    tau_pi = Particle.from_name("pi+").lifetime
-    tau_mu = Particle.from_name("mu+").lifetime
-    if tau_pi is None or tau_mu is None:  # pragma: no cover - broken particle table
-        raise RuntimeError("`particle` has no pi+/mu+ lifetime")
-    return float(tau_pi) * 1e-3, float(tau_mu) * 1e-3  # particle gives ns
+    tau_pi, tau_mu = pdg_property(211, "lifetime"), pdg_property(13, "lifetime")
+    if tau_pi is None or tau_mu is None:  # pragma: no cover - broken PDG table
+        raise RuntimeError("the PDG database has no pi+/mu+ lifetime")
+    return tau_pi * 1e6, tau_mu * 1e6  # seconds -> microseconds
 
 
 def _emg_cdf(t: np.ndarray, mean: float, sigma: float, rate: float) -> np.ndarray:

@@ -2,7 +2,7 @@
 
 Inputs are read from ``data/cevns/nuclei.toml`` (AME2020 atomic masses, IUPAC 2013 abundances,
 each with its citation); the atomic mass unit and the electron mass come from maintained
-libraries (`scipy.constants`, `particle` through ``lfvnsi.constants``).
+libraries (`scipy.constants`, the PDG database through ``lfvnsi.constants``).
 
 References: REFERENCE.md section 8 (constants from libraries); nuclei.toml for the sources.
 """

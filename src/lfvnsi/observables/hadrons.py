@@ -24,7 +24,7 @@ Omitted, and so the model is approximate there: excited vector mesons (rho', ome
 pi+ pi- for baryonic couplings near the omega), and four-pion and eta gamma channels. Against the
 DarkCast-derived B-L table (tests/observables/test_zprime.py) the branching ratios agree to 1-3%
 below 0.7 GeV and to ~10% above 1.7 GeV; in 1.1-1.6 GeV duality overshoots the data by ~30%. Masses,
-widths and branching fractions come from `particle` and the PDG database (`pdg`).
+widths and branching fractions come from the PDG database (`pdg`).
 
 References: REFERENCE.md section 5.2 (R.5.5) and F7; arXiv:1801.04847 (DarkCast), 1404.4370.
 """
