@@ -22,7 +22,7 @@ from lfvnsi.couplings import Couplings
 from lfvnsi.couplings.matter import MatterCouplings
 from lfvnsi.model.parameters import FLAVOURS, Parameters
 from lfvnsi.nsi import NSI, medium
-from lfvnsi.observables import heavy, higgs, lfv, mesons, mixing, zprime
+from lfvnsi.observables import heavy, higgs, lfv, meson_three_body, mesons, mixing, zprime
 from lfvnsi.spectrum import Spectrum
 
 __all__ = ["OBSERVABLES", "PER_STATE", "Observable", "compute_observables", "total_zprime_coupling"]
@@ -60,6 +60,8 @@ def _build_registry() -> dict[str, Observable]:
     for f in FLAVOURS:
         add(f"g_nu_{f}_row", "", f"(sum_b |(g_nu)_{{b {f}}}|^2)^(1/2), total nu coupling of flavour {f}",
             "arXiv:1702.04187, R.5.14")
+        add(f"g_nu_{f}_row_psi", "", "the same for the psi-induced coupling alone (the part not "
+            "conserved at the W vertex; a gauged L_l coupling is left out, F13)", "F13, REFERENCE 4.6")
     add("g_nu_ab_g_q", "", "|(g_nu)_ab g_q|: what CEvNS with a light Z' bounds (baryonic coupling)",
         "R.4.8-R.4.9")
     add("g_nu_ab_g_p", "", "|(g_nu)_ab g_p|: the same for kinetic mixing (proton coupling)",
@@ -87,8 +89,13 @@ def _build_registry() -> dict[str, Observable]:
         add(f"R_mue_{nuc}_paper_estimate", "", "paper Eq. 19 (no nuclear matrix element)", "Eq. 19, F3")
     for meson in ("K", "pi"):
         for lep in ("e", "mu"):
-            add(f"Br_{meson}_to_{lep}_nu_Zp", "", f"BR({meson}+ -> {lep}+ nu Z'), light-nu EFT, "
-                "exact 3-body kinematics", "R.5.13")
+            add(f"Br_{meson}_to_{lep}_nu_Zp", "", f"BR({meson}+ -> {lep}+ X Z') summed over every open "
+                "neutral state X, every neutral state on the internal line, emission off the lepton "
+                "and the meson; on-shell heavy peaks (|m_miss - m_N| < 1% m_N) excluded",
+                "R.5.13, F12, F13 (meson_three_body)")
+            add(f"Br_{meson}_to_{lep}_nu_Zp_light_nu_eft", "", "the same in the light-neutrino EFT "
+                "(Z' on the neutrinos only, heavy states integrated out; arXiv:1702.04187)",
+                "R.5.13, R.5.14")
     add("Br_pi0_to_gamma_Zp", "", "BR(pi0 -> gamma Z')", "R.5.15")
     add("R_K_ratio", "", "R_K / R_K^SM from non-unitarity (heavy states above m_K)", "R.5.14 text")
     for key in _PAIRS:
@@ -134,6 +141,26 @@ def total_zprime_coupling(couplings: Couplings, matter: MatterCouplings) -> np.n
     U_f = U[..., :3, :]
     gauged = np.conj(np.swapaxes(U_f, -1, -2)) @ (matter.g_nu_diagonal[..., :, None] * U_f)
     return couplings.zprime + gauged
+
+
+def _meson_three_body(params: Parameters, couplings: Couplings, matter: MatterCouplings,
+                      heavy_widths: np.ndarray) -> dict[str, np.ndarray]:
+    """BR(P+ -> l+ X Z') with the full neutral-lepton propagator for P = K, pi and l = e, mu."""
+    s = couplings.spectrum
+    shape = params.shape
+    n = s.masses.shape[-1]
+    masses = np.broadcast_to(s.masses, shape + (n,))
+    widths = np.concatenate([np.zeros(shape + (n - heavy_widths.shape[-1],)), heavy_widths], axis=-1)
+    G = total_zprime_coupling(couplings, matter)
+    g_P = meson_three_body.meson_charge(matter.g["u"], matter.g["d"])
+    out = {}
+    for meson, lep in meson_three_body.CHANNELS:
+        ch = meson_three_body.channel(meson, lep)
+        u_row = s.mixing[..., FLAVOURS.index(lep), :]
+        ratio = meson_three_body.three_body_ratio(ch, masses, widths, u_row, G, matter.g[lep], g_P,
+                                                  params.m_zprime)
+        out[f"Br_{meson}_to_{lep}_nu_Zp"] = ch.br_two_body() * ratio
+    return out
 
 
 def _psi_mass_squared(couplings: Couplings) -> np.ndarray:
@@ -251,6 +278,7 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
     out["g_nu_ab"] = np.abs(couplings.g_nu[..., a, b])
     for i, f in enumerate(FLAVOURS):
         out[f"g_nu_{f}_row"] = np.sqrt(np.sum(np.abs(gnu[..., :, i]) ** 2, axis=-1))
+        out[f"g_nu_{f}_row_psi"] = np.sqrt(np.sum(np.abs(couplings.g_nu[..., :, i]) ** 2, axis=-1))
     out["g_nu_ab_g_q"] = out["g_nu_ab"] * np.abs(g["u"])
     out["g_nu_ab_g_p"] = out["g_nu_ab"] * np.abs(g["p"])
 
@@ -288,8 +316,9 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
     for meson in ("K", "pi"):
         for lep in ("e", "mu"):
             g2 = out[f"g_nu_{lep}_row"] ** 2
-            out[f"Br_{meson}_to_{lep}_nu_Zp"] = mesons.br_meson_to_lepton_nu_zprime(
+            out[f"Br_{meson}_to_{lep}_nu_Zp_light_nu_eft"] = mesons.br_meson_to_lepton_nu_zprime(
                 meson, lep, g2, m_zp)
+    out.update(_meson_three_body(params, couplings, matter, to_light + to_heavy + ew))
     out["Br_pi0_to_gamma_Zp"] = mesons.br_pi0_to_gamma_zprime(g["u"], g["d"], m_zp)
     U2, theta2, eta, m_bb = (_mixing_compiled if compiled else _mixing_numpy)(s)
     out["R_K_ratio"] = mesons.r_k_ratio(theta2[..., 0], theta2[..., 1])
