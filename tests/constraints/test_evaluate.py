@@ -15,9 +15,12 @@ def verdict(p: Parameters, bound_set: str = "current") -> dict:
     return constraint_entries(evaluate_constraints(evaluate(p), bound_set))["verdict"]
 
 
-def test_benchmark_is_allowed_and_non_unitarity_is_closest() -> None:
+def test_benchmark_is_allowed_and_r_k_is_closest() -> None:
+    """The benchmark's lightest heavy states (0.54 GeV) lie below m_tau, so the mass-dependent
+    non-unitarity limits (heavy states above 1.777 GeV) do not apply; they are above m_K, so the
+    non-unitarity of K -> e nu / K -> mu nu (R_K) does, and is the closest bound."""
     v = verdict(Parameters.benchmark())
-    assert v["allowed"] and v["strongest"].endswith("eta_ee")
+    assert v["allowed"] and v["strongest"] == "NA62 2013 R_K"
     assert 0.5 < v["strongest_ratio"] < 1.0
     # and the next experiments test it: Mu2e/COMET would exclude it
     tests = point_constraints(evaluate(Parameters.benchmark()))["next_tests"]
@@ -119,10 +122,15 @@ def test_ratio_definitions() -> None:
 
 def test_applies_to_filters() -> None:
     r = evaluate(Parameters.benchmark())
+    m_n1 = float(r.observables["m_N1_GeV"])  # 0.539 GeV
     rules = [AppliesTo(version=("lnv",)), AppliesTo(pair=("etau",)), AppliesTo(matter=("kinetic",)),
-             AppliesTo(m_Zp_GeV=(0.0, 0.1)), AppliesTo(pair=("emu",), m_Zp_GeV=(0.0, 1.0))]
+             AppliesTo(m_Zp_GeV=(0.0, 0.1)), AppliesTo(pair=("emu",), m_Zp_GeV=(0.0, 1.0)),
+             AppliesTo(m_N_GeV=(m_n1 * 1.01, float("inf"))), AppliesTo(m_N_GeV=(0.0, m_n1 * 0.99)),
+             AppliesTo(m_N_GeV=(m_n1 * 0.99, float("inf"))), AppliesTo(m_N_GeV=(0.5, 0.6))]
     c = evaluate_constraints(r, bounds=tuple(_bound("upper", 1.0, applies_to=a) for a in rules))
-    assert list(c.applicable) == [False, False, False, False, True]
+    assert list(c.applicable) == [False, False, False, False, True, False, False, True, True]
+    assert c.reason(5) == f"lightest heavy state below {m_n1 * 1.01:g} GeV (the bound's heavy-mass range)"
+    assert "outside [0" in c.reason(6)
 
 
 def test_paper_conclusion_eps_q_reaches_the_bounds() -> None:
