@@ -8,20 +8,16 @@ states that decay invisibly, which the decay searches cannot (paper, Sec. II A 3
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from curve_tables import COMMIT, DATA, SOURCE, record, source_rows, with_states
 
 from lfvnsi import Parameters, evaluate
-from lfvnsi.constraints import evaluate_constraints, load_bounds
-from lfvnsi.constraints.database import Bound
+from lfvnsi.constraints import evaluate_constraints
 from lfvnsi.constraints.evaluate import DOMINANCE, INVISIBLE_BR
-
-DATA = Path(__file__).resolve().parents[2] / "src" / "lfvnsi" / "data"
-SOURCE = DATA / "curves" / "source" / "heavy-neutrino-limits"
 
 NA62_E = "NA62 HNL U2_e peak search K->eN (Cortina Gil 2020)"
 NA62_MU = "NA62 HNL U2_mu peak search K->muN (Cortina Gil 2021)"
@@ -63,25 +59,6 @@ TABLES = {
 }
 
 
-def record(record_id: str) -> Bound:
-    return next(b for b in load_bounds() if b.id == record_id)
-
-
-def source_rows(name: str) -> np.ndarray:
-    """(x, limit) of every data row of a source table, in its own order and units: HEPData CSV
-    (``#:`` header, a column-name row, extra error columns) or whitespace-separated columns."""
-    rows = []
-    for line in (SOURCE / name).read_text(encoding="utf-8").splitlines():
-        cells = line.replace(",", " ").split()
-        if not cells or line.startswith("#"):
-            continue
-        try:
-            rows.append((float(cells[0]), float(cells[1])))
-        except ValueError:  # the column-name row
-            continue
-    return np.array(rows)
-
-
 @pytest.mark.parametrize("record_id", sorted(TABLES))
 def test_packaged_curve_equals_the_source_table_at_every_row(record_id: str) -> None:
     name, to_gev, sha, verified = TABLES[record_id]
@@ -94,7 +71,7 @@ def test_packaged_curve_equals_the_source_table_at_every_row(record_id: str) -> 
     assert hashlib.sha256(data).hexdigest() == sha
     assert sha in b.note
     header = (DATA / "curves" / Path(curve.path).name).read_text(encoding="utf-8")
-    assert sha in header and name in header and "8bcc041948b1e459af4bab9264f2ca1f710bb3fb" in header
+    assert sha in header and name in header and COMMIT in header
     table = source_rows(name)
     assert len(table) >= 20
     x, limit = table[:, 0] * to_gev, table[:, 1]
@@ -114,18 +91,6 @@ def test_peak_searches_hold_whatever_n_decays_into(record_id: str) -> None:
     assert b.observable in ("U2_e", "U2_mu") and b.curve is not None and b.curve.x_name == "m_N_GeV"
     assert b.applies_to.requires == () and b.cl == 0.9
     assert b.curve.x[-1] < 0.5  # all below the paper's 0.5 GeV: they are what sets it
-
-
-def with_states(r, masses: list[float], **u2: list[float]):
-    """The evaluated point r with its heavy states replaced (masses, mixings): a constructed
-    point for the bounds on heavy states."""
-    per_state = dict(r.per_state)
-    shape = r.per_state["m_N_GeV"].shape
-    per_state["m_N_GeV"] = np.broadcast_to(np.array(masses + [5.0] * (shape[-1] - len(masses))), shape)
-    for name in ("U2_e", "U2_mu", "U2_tau"):
-        values = u2.get(name, [])
-        per_state[name] = np.broadcast_to(np.array(values + [0.0] * (shape[-1] - len(values))), shape)
-    return dataclasses.replace(r, per_state=per_state)
 
 
 @pytest.mark.parametrize("record_id", PEAK)
