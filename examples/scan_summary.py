@@ -4,7 +4,9 @@ Run:  lfvnsi scan examples/scan.toml && python examples/scan_summary.py examples
 
 Prints the allowed fraction; for the allowed points with |eps^u_emu| > 1e-3 their number and the
 5-95% ranges of m_Z', the lightest heavy mass, (g_nu)_emu and g_B; the largest allowed
-|eps^u_emu| per m_Z' band; and the strongest bound of the excluded points, grouped.
+|eps^u_emu| per m_Z' band; the strongest bound of the excluded points, grouped; and each record
+that is the strongest for more than 1% of them, with ``*`` for an unverified record (data/bounds.md,
+"Trust policy": every such record should be verified).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from collections import Counter
 
 import numpy as np
 
+from lfvnsi.constraints import load_bounds
 from lfvnsi.scan import read_results
 
 GROUPS = (("peak search", "peak searches"), ("HNL", "HNL decay searches"),
-          ("_minus_mumu", "diagonal NSI"), ("eta_", "non-unitarity"), ("BBN", "BBN + CMB"),
+          ("_minus_mumu", "diagonal NSI"), ("non-unitarity", "non-unitarity"), ("BBN", "BBN + CMB"),
           ("mu->e X", "mu -> e X"))
 
 
@@ -46,6 +49,13 @@ def main(path: str) -> None:
     print("strongest bound of the excluded points:")
     for label, count in groups.most_common(8):
         print(f"  {count / excluded.sum():6.1%}  {label}")
+    verified = {b.id: b.verified for b in load_bounds()}
+    records = Counter(c["strongest"][excluded].astype(str))
+    print("records that are the strongest for > 1% of the excluded points (* unverified):")
+    for name, count in records.most_common():
+        if count <= 0.01 * excluded.sum():
+            break
+        print(f"  {count / excluded.sum():6.1%}  {name}{'' if verified.get(name, True) else ' *'}")
 
 
 if __name__ == "__main__":

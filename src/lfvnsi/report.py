@@ -128,16 +128,28 @@ def print_reproduction(rows: list[dict[str, Any]], console: Console | None = Non
 
 
 def _print_verdict(console: Console, verdict: dict[str, Any]) -> None:
+    unverified = set(verdict.get("unverified_deciding", ()))
+    mark = " (unverified)" if verdict["strongest"] in unverified else ""
     if verdict["allowed"]:
         head = "[bold green]ALLOWED[/bold green]"
-        tail = (f"; closest: {verdict['strongest']} at {verdict['strongest_ratio']:.3g} of its limit"
+        tail = (f"; closest: {verdict['strongest']}{mark} at {verdict['strongest_ratio']:.3g} of its limit"
                 if verdict["strongest"] else "; no bound applies")
     else:
         head = "[bold red]EXCLUDED[/bold red]"
-        tail = (f" by {verdict['strongest']} ({verdict['strongest_ratio']:.3g} x its limit)"
+        tail = (f" by {verdict['strongest']}{mark} ({verdict['strongest_ratio']:.3g} x its limit)"
                 + (f" and {len(verdict['excluded_by']) - 1} more" if len(verdict["excluded_by"]) > 1
                    else ""))
     console.print(f"{head} by the {verdict['bound_set']} bounds{tail}")
+    if verdict.get("excluded_only_by_unverified"):
+        console.print("[yellow]Only unverified bounds exclude it:[/yellow] "
+                      + ", ".join(verdict["unverified_deciding"]))
+    elif unverified - {verdict["strongest"]}:
+        console.print("Unverified bounds among those that exclude it: "
+                      + ", ".join(sorted(unverified - {verdict["strongest"]})))
+    if "applicable" in verdict:
+        console.print(f"{verdict['unverified_applicable']} of the {verdict['applicable']} applicable "
+                      "bounds are unverified (their numbers were not read from a source they cite; "
+                      "data/bounds.md)")
 
 
 def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
@@ -152,7 +164,7 @@ def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
         table.add_row(e["id"] + flag, e["observable"], f"{e['value']:.3g}", f"{e['limit']:.3g}",
                       f"{e['ratio']:.3g}", mark)
     console.print(table)
-    console.print("* number not re-checked against its source (see data/bounds.md)")
+    console.print("* unverified: number not read from a source the record cites (see data/bounds.md)")
     if doc.get("constraints_skipped"):
         reasons: dict[str, int] = {}
         for e in doc["constraints_skipped"]:

@@ -51,4 +51,27 @@ def test_bounds_listing_and_cite() -> None:
                                   for b in only["bounds"])
     bib = run("cite")
     assert bib.count("@") >= 10 and "1912.09408" in bib and "hep-ph/0203110" in bib
-    assert "1605.08774" in bib  # the non-unitarity fit that constrains the benchmark
+    assert "10.1016/j.physletb.2013.01.037" in bib  # NA62 R_K, the closest bound at the benchmark
+
+
+def test_point_counts_the_unverified_bounds_and_names_those_that_decide() -> None:
+    """Trust policy: the verdict names the unverified bounds it rests on, and the report says how
+    many applicable bounds are unverified (numbers not read from a source they cite)."""
+    doc = json.loads(run("point", "--json"))
+    v, applied = doc["verdict"], doc["constraints"]
+    assert v["applicable"] == len(applied)
+    assert v["unverified_applicable"] == sum(not e["verified"] for e in applied) > 0
+    closest = applied[0]
+    assert v["unverified_deciding"] == ([] if closest["verified"] else [closest["id"]])
+    assert v["excluded_only_by_unverified"] is False
+    out = " ".join(run("point").split())
+    assert f"{v['unverified_applicable']} of the {v['applicable']} applicable bounds are unverified" in out
+    # g_B = 3e-3: excluded by SINDRUM II (verified) and by the recalled NSI ranges (unverified)
+    doc = json.loads(run("point", "--json", "--set", "g_B=3e-3"))
+    v, applied = doc["verdict"], doc["constraints"]
+    verified = {e["id"]: e["verified"] for e in applied}
+    assert "SINDRUM II Au 2006" in v["excluded_by"] and verified["SINDRUM II Au 2006"]
+    assert v["unverified_deciding"] == [i for i in v["excluded_by"] if not verified[i]]
+    assert v["unverified_deciding"] and v["excluded_only_by_unverified"] is False
+    out = " ".join(run("point", "--set", "g_B=3e-3").split())
+    assert "(unverified)" in out and "Unverified bounds among those that exclude it" in out

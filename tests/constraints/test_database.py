@@ -30,7 +30,7 @@ def test_packaged_database_is_consistent() -> None:
     assert {b.status for b in bounds} == set(STATUSES)
     current = {b.observable for b in bounds if b.status == "current"}
     for needed in ("Br_h_inv", "Br_tau_to_e_Zp", "Br_tau_to_mu_Zp", "Br_mu_to_e_Zp", "R_mue_Au",
-                   "eta_mumu", "Br_K_to_mu_nu_Zp", "m_Zp_GeV", "eps_u_emu", "g_nu_ab_g_q",
+                   "Theta2_mu", "Br_K_to_mu_nu_Zp", "m_Zp_GeV", "eps_u_emu", "g_nu_ab_g_q",
                    "m_betabeta_eV", "U2_mu"):
         assert needed in current, needed
 
@@ -71,6 +71,12 @@ BROKEN = [
      "applies_to.requires"),
     ("note = \"fixture\"", "note = \"fixture\"\n[bound.applies_to]\nm_Zp_GeV = [1.0, 0.1]",
      "applies_to.m_Zp_GeV"),
+    ("note = \"fixture\"", "note = \"fixture\"\n[bound.applies_to]\nm_N_GeV = [2.0, 1.0]",
+     "applies_to.m_N_GeV"),
+    ("note = \"fixture\"", "note = \"fixture\"\n[bound.applies_to]\nm_N_GeV = [-1.0, inf]",
+     "applies_to.m_N_GeV"),
+    ("note = \"fixture\"", "note = \"fixture\"\n[bound.applies_to]\nm_N_GeV = [1.0, nan]",
+     "applies_to.m_N_GeV"),
     ("kind = \"upper\"\nvalue = 7e-13", "kind = \"range\"\nvalue = [0.1, 0.2]", "value"),
     ("kind = \"upper\"\nvalue = 7e-13",
      "kind = \"excluded_curve\"\ncurve = \"curves/missing.csv\"\nx = \"m_Zp_GeV\"", "curve"),
@@ -94,6 +100,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_good_fixture_loads(tmp_path) -> None:
     (b,) = load_bounds(write(tmp_path, GOOD))
     assert b.id == "Test 2020 upper" and b.value == 7e-13 and b.reference == "arXiv:0000.00000"
+    (w,) = load_bounds(write(tmp_path, GOOD + "[bound.applies_to]\nm_N_GeV = [0.5, inf]\n"))
+    assert w.applies_to.m_N_GeV == (0.5, float("inf"))
 
 
 @pytest.mark.parametrize(("old", "new", "field"), BROKEN)

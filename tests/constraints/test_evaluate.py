@@ -15,9 +15,12 @@ def verdict(p: Parameters, bound_set: str = "current") -> dict:
     return constraint_entries(evaluate_constraints(evaluate(p), bound_set))["verdict"]
 
 
-def test_benchmark_is_allowed_and_non_unitarity_is_closest() -> None:
+def test_benchmark_is_allowed_and_r_k_is_closest() -> None:
+    """The benchmark's lightest heavy states (0.54 GeV) lie below m_tau, so the mass-dependent
+    non-unitarity limits (heavy states above 1.777 GeV) do not apply; they are above m_K, so the
+    non-unitarity of K -> e nu / K -> mu nu (R_K) does, and is the closest bound."""
     v = verdict(Parameters.benchmark())
-    assert v["allowed"] and v["strongest"].endswith("eta_ee")
+    assert v["allowed"] and v["strongest"] == "NA62 2013 R_K"
     assert 0.5 < v["strongest_ratio"] < 1.0
     # and the next experiments test it: Mu2e/COMET would exclude it
     tests = point_constraints(evaluate(Parameters.benchmark()))["next_tests"]
@@ -46,14 +49,14 @@ def test_point_killed_by_mu_e_conversion() -> None:
 
 def test_point_killed_by_the_nsi_fits() -> None:
     """e-tau with a 30 MeV Z' (forward scattering is q = 0; CEvNS sees Q ~ 50 MeV and is
-    suppressed): eps^d_etau = 0.15 beyond the global fit."""
+    suppressed): eps^d_etau = 0.15 beyond the global fit. Its heavy states (0.9-1.3 GeV, |U_tau|^2
+    ~ 2e-3) are also excluded by BaBar tau -> 3 pi N, which holds whatever N decays into."""
     p = Parameters(version="lnc", texture="consistent", alpha="e", beta="tau", g_psi=0.3,
                    m_zprime=0.03, mt_alpha=0.035, M1=1.3, mp1=1.3, M_N=1.3, mt_beta=0.07, M2=1.4,
                    mp2=1.3, mu_L1=1e-7, mu_L2=1e-7, g_B=7e-5, a_mu=3.0, a_tau=0.0)
     v = verdict(p)
-    assert not v["allowed"]
-    assert v["strongest"].startswith("Esteban et al. 2018 OSC+COHERENT eps_")
-    assert v["strongest_ratio"] > 1.1
+    assert not v["allowed"] and v["strongest"] == "BaBar HNL U2_tau (Lees 2023)"
+    assert "Esteban et al. 2018 OSC+COHERENT eps_d_etau" in v["excluded_by"]
 
 
 def test_visible_hnl_searches_are_skipped_with_the_reason() -> None:
@@ -119,10 +122,15 @@ def test_ratio_definitions() -> None:
 
 def test_applies_to_filters() -> None:
     r = evaluate(Parameters.benchmark())
+    m_n1 = float(r.observables["m_N1_GeV"])  # 0.539 GeV
     rules = [AppliesTo(version=("lnv",)), AppliesTo(pair=("etau",)), AppliesTo(matter=("kinetic",)),
-             AppliesTo(m_Zp_GeV=(0.0, 0.1)), AppliesTo(pair=("emu",), m_Zp_GeV=(0.0, 1.0))]
+             AppliesTo(m_Zp_GeV=(0.0, 0.1)), AppliesTo(pair=("emu",), m_Zp_GeV=(0.0, 1.0)),
+             AppliesTo(m_N_GeV=(m_n1 * 1.01, float("inf"))), AppliesTo(m_N_GeV=(0.0, m_n1 * 0.99)),
+             AppliesTo(m_N_GeV=(m_n1 * 0.99, float("inf"))), AppliesTo(m_N_GeV=(0.5, 0.6))]
     c = evaluate_constraints(r, bounds=tuple(_bound("upper", 1.0, applies_to=a) for a in rules))
-    assert list(c.applicable) == [False, False, False, False, True]
+    assert list(c.applicable) == [False, False, False, False, True, False, False, True, True]
+    assert c.reason(5) == f"lightest heavy state below {m_n1 * 1.01:g} GeV (the bound's heavy-mass range)"
+    assert "outside [0" in c.reason(6)
 
 
 def test_paper_conclusion_eps_q_reaches_the_bounds() -> None:
@@ -148,3 +156,14 @@ def test_paper_conclusion_eps_q_reaches_the_bounds() -> None:
         assert 2.0 < paper["COHERENT CsI 2017 CEvNS g_nu g_q emu"] < 7.0
         assert paper["SINDRUM II Au 2006 (paper)"] > 50  # Eq. 19 would give R ~ 1e-14 (< 7e-13)
         assert float(r.observables["R_mue_Au_paper_estimate"]) < 7e-13
+
+
+def test_a_verdict_that_rests_only_on_unverified_bounds_says_so() -> None:
+    """The benchmark with g_B = 3e-4: eps^q_tautau - eps^q_mumu is 3.4 x the recalled (unverified)
+    edge of the global fit, and nothing else excludes it."""
+    entries = constraint_entries(evaluate_constraints(evaluate(Parameters.benchmark().replace(g_B=3e-4))))
+    v = entries["verdict"]
+    verified = {e["id"]: e["verified"] for e in entries["constraints"]}
+    assert v["excluded_by"] and not any(verified[i] for i in v["excluded_by"])
+    assert all(i.endswith("_tautau_minus_mumu") for i in v["excluded_by"])
+    assert v["excluded_only_by_unverified"] is True and v["unverified_deciding"] == v["excluded_by"]

@@ -87,3 +87,4 @@ def test_summary_script_prints_the_readme_table_numbers(tmp_path: Path,
     module["main"](str(out))
     printed = capsys.readouterr().out
     assert f"{allowed:.1%} allowed" in printed and "strongest bound of the excluded" in printed
+    assert "records that are the strongest for > 1% of the excluded points (* unverified)" in printed

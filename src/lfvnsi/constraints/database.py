@@ -38,7 +38,7 @@ _MATTER = ("gauged", "kinetic")
 _FIELDS = {"id", "observable", "kind", "value", "null_value", "curve", "column", "x", "cl", "status",
            "experiment", "year", "arxiv", "inspire", "doi", "verified", "note", "applies_to"}
 _REQUIRED = ("id", "observable", "kind", "cl", "status", "experiment", "year", "verified", "note")
-_APPLIES = {"version", "pair", "matter", "m_Zp_GeV", "requires"}
+_APPLIES = {"version", "pair", "matter", "m_Zp_GeV", "m_N_GeV", "requires"}
 
 
 class BoundsError(LfvnsiError):
@@ -87,6 +87,9 @@ class AppliesTo:
     pair: tuple[str, ...] | None = None
     matter: tuple[str, ...] | None = None
     m_Zp_GeV: tuple[float, float] | None = None
+    #: window of the lightest heavy state's mass (a fit that assumes every heavy state is
+    #: heavier than its processes' energies); ``inf`` as the upper end means no upper end
+    m_N_GeV: tuple[float, float] | None = None
     requires: tuple[str, ...] = ()
 
 
@@ -163,23 +166,29 @@ def _strings(record: str, name: str, value: Any, allowed: tuple[str, ...]) -> tu
     return tuple(value)
 
 
+def _window(record: str, name: str, window: Any) -> tuple[float, float] | None:
+    """A mass window [lo, hi] in GeV (TOML ``inf`` for no upper end), or None if absent."""
+    if window is None:
+        return None
+    if (not isinstance(window, list) or len(window) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in window)
+            or not 0 <= window[0] <= window[1] or math.isnan(window[1])):
+        raise BoundsError(record, f"applies_to.{name}", "must be [lo, hi] with 0 <= lo <= hi")
+    return float(window[0]), float(window[1])
+
+
 def _applies(record: str, raw: Any) -> AppliesTo:
     if not isinstance(raw, dict):
         raise BoundsError(record, "applies_to", "must be a table")
     unknown = set(raw) - _APPLIES
     if unknown:
         raise BoundsError(record, "applies_to", f"unknown key(s) {', '.join(sorted(unknown))}")
-    window = raw.get("m_Zp_GeV")
-    if window is not None:
-        if (not isinstance(window, list) or len(window) != 2
-                or not all(isinstance(v, (int, float)) for v in window) or window[0] > window[1]):
-            raise BoundsError(record, "applies_to.m_Zp_GeV", "must be [lo, hi] with lo <= hi")
-        window = (float(window[0]), float(window[1]))
     return AppliesTo(
         version=_strings(record, "version", raw["version"], _VERSIONS) if "version" in raw else None,
         pair=_strings(record, "pair", raw["pair"], _PAIRS) if "pair" in raw else None,
         matter=_strings(record, "matter", raw["matter"], _MATTER) if "matter" in raw else None,
-        m_Zp_GeV=window,
+        m_Zp_GeV=_window(record, "m_Zp_GeV", raw.get("m_Zp_GeV")),
+        m_N_GeV=_window(record, "m_N_GeV", raw.get("m_N_GeV")),
         requires=_strings(record, "requires", raw.get("requires", []), REQUIREMENTS),
     )
 

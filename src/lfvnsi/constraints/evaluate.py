@@ -9,8 +9,9 @@ ratio <= 1):
   excluded curve                     |value| / limit(x), limit interpolated at the point's x; a
                                      bound on every heavy state (``PER_STATE`` observables, e.g. the
                                      mixing U2_e against m_N) takes the worst heavy state.
-A bound applies to a point only where its ``applies_to`` says so, and only if the decay pattern it
-assumes holds (REFERENCE F10, the paper's section II A 3):
+A bound applies to a point only where its ``applies_to`` says so (version, pair, matter scheme, a
+window of m_Z', a window ``m_N_GeV`` of the lightest heavy state's mass), and only if the decay
+pattern it assumes holds (REFERENCE F10, the paper's section II A 3):
   zprime_invisible   BR(Z' -> nu nu) >= ``INVISIBLE_BR``;
   N_invisible        zprime_invisible and every heavy state decays to nu Z' (or N' Z') at least
                      ``DOMINANCE`` times faster than through the electroweak interaction;
@@ -236,6 +237,13 @@ def _select(a: AppliesTo, results: Results, p: Parameters, pair: str, m_zp: np.n
         lo, hi = a.m_Zp_GeV
         outside = (m_zp < lo) | (m_zp > hi)
         failed.append((outside, f"m_Z' outside [{lo:g}, {hi:g}] GeV"))
+        ok &= ~outside
+    if a.m_N_GeV is not None and ok.any():
+        lo, hi = a.m_N_GeV
+        m_n1 = np.asarray(results.observables["m_N1_GeV"], dtype=float)
+        outside = ~((m_n1 >= lo) & (m_n1 <= hi))  # also NaN (no heavy state)
+        where = (f"outside [{lo:g}, {hi:g}] GeV" if math.isfinite(hi) else f"below {lo:g} GeV")
+        failed.append((outside, f"lightest heavy state {where} (the bound's heavy-mass range)"))
         ok &= ~outside
     for name in a.requires:
         if ok.any():

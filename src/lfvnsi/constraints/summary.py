@@ -21,7 +21,13 @@ def _float(x: Any) -> float:
 
 
 def constraint_entries(c: Constraints, index: tuple[int, ...] = ()) -> dict[str, Any]:
-    """Applicable bounds of one point (sorted by ratio, largest first), skipped ones, verdict."""
+    """Applicable bounds of one point (sorted by ratio, largest first), skipped ones, verdict.
+
+    The verdict names the unverified bounds it rests on (``unverified_deciding``: among those that
+    exclude the point, or the closest bound of an allowed point), says whether only unverified
+    bounds exclude it, and counts the applicable bounds and the unverified ones among them (a
+    record is unverified when its number was not read from a source it cites; data/bounds.md).
+    """
     if c.value is None or c.limit is None:
         raise ValueError("constraint_entries needs evaluate_constraints(..., details=True)")
     applied: list[dict[str, Any]] = []
@@ -40,11 +46,18 @@ def constraint_entries(c: Constraints, index: tuple[int, ...] = ()) -> dict[str,
     applied.sort(key=lambda e: -e["ratio"])
     allowed = all(e["passed"] for e in applied)
     strongest = applied[0] if applied else None
+    excluded_by = [e for e in applied if not e["passed"]]
+    # the bounds the verdict rests on: those that exclude the point, else the closest one
+    deciding = excluded_by if excluded_by else applied[:1]
     verdict = {
         "allowed": allowed,
         "strongest": strongest["id"] if strongest else None,
         "strongest_ratio": strongest["ratio"] if strongest else None,
-        "excluded_by": [e["id"] for e in applied if not e["passed"]],
+        "excluded_by": [e["id"] for e in excluded_by],
+        "unverified_deciding": [e["id"] for e in deciding if not e["verified"]],
+        "excluded_only_by_unverified": bool(excluded_by) and not any(e["verified"] for e in excluded_by),
+        "applicable": len(applied),
+        "unverified_applicable": sum(not e["verified"] for e in applied),
     }
     return {"constraints": applied, "skipped": skipped, "verdict": verdict}
 
