@@ -15,8 +15,9 @@ Dot products are finally written in the Dalitz variables s = (p + k)^2, t = (l +
 
 Output: ``src/lfvnsi/observables/meson_kinematics.py`` (a compiled function, common
 subexpressions shared). Run from the repository root: ``python tools/derive_meson_traces.py``.
-Needs sympy (a development tool; the package does not depend on it). The generated formulas are
-tested against explicit 4 x 4 Dirac-matrix traces (tests/observables/test_meson_kinematics.py).
+Needs sympy, a development tool the package does not depend on (install it in an environment of its
+own: sympy pins mpmath < 1.4, older than the test suite needs). The generated formulas are
+tested against an independent explicit-spinor evaluation (tests/observables/test_meson_three_body.py).
 """
 
 from __future__ import annotations

@@ -15,13 +15,20 @@ def verdict(p: Parameters, bound_set: str = "current") -> dict:
     return constraint_entries(evaluate_constraints(evaluate(p), bound_set))["verdict"]
 
 
-def test_benchmark_is_allowed_and_r_k_is_closest() -> None:
+def test_benchmark_is_allowed_and_closest_to_the_diagonal_nsi_range() -> None:
     """The benchmark's lightest heavy states (0.54 GeV) lie below m_tau, so the mass-dependent
     non-unitarity limits (heavy states above 1.777 GeV) do not apply; they are above m_K, so the
-    non-unitarity of K -> e nu / K -> mu nu (R_K) does, and is the closest bound."""
+    non-unitarity of K -> e nu / K -> mu nu (R_K) does (0.68 of its range). The closest bound is the
+    gauged L_tau's eps_tautau - eps_mumu in the standard eps^V convention: 0.76 of the global fit's
+    edge (half of that with the paper's Eq. 6 normalisation, REFERENCE F11); that record is
+    unverified, and the verdict says so."""
     v = verdict(Parameters.benchmark())
-    assert v["allowed"] and v["strongest"] == "NA62 2013 R_K"
-    assert 0.5 < v["strongest_ratio"] < 1.0
+    assert v["allowed"] and v["strongest"] == "Esteban et al. 2018 OSC+COHERENT eps_u_tautau_minus_mumu"
+    assert 0.7 < v["strongest_ratio"] < 0.8
+    assert v["unverified_deciding"] == [v["strongest"]]
+    r = evaluate_constraints(evaluate(Parameters.benchmark()), "current")
+    k = [b.id for b in r.bounds].index("NA62 2013 R_K")
+    assert 0.6 < float(r.ratio[k]) < 0.75
     # and the next experiments test it: Mu2e/COMET would exclude it
     tests = point_constraints(evaluate(Parameters.benchmark()))["next_tests"]
     assert any(t["would_exclude"] and t["observable"] == "R_mue_Al" for t in tests)

@@ -204,3 +204,18 @@ def test_model_couplings_of_the_meson() -> None:
             assert g_P == pytest.approx(g_nu - float(r.matter.g[lepton]), abs=1e-18)
     G = total_zprime_coupling(r.couplings, r.matter)
     assert np.allclose(G, np.conj(np.swapaxes(G, -1, -2)))
+
+
+def test_neutrino_only_bound_is_not_applied_to_a_gauged_coupling() -> None:
+    """arXiv:1702.04187's K -> mu nu Z' bound (the paper's 'around 1e-3' on the nu_mu row) assumes a
+    Z' on neutrinos only; with B - 3 L_mu the nu_mu row is the conserved -3 g_B, which the record
+    must not see (it compares the psi-induced row, zero here)."""
+    from lfvnsi.constraints import evaluate_constraints
+
+    p = Parameters.benchmark().replace(beta="tau", a_mu=3.0, a_tau=0.0, g_B=1e-3, m_zprime=0.05)
+    r = evaluate(p)
+    assert float(r.observables["g_nu_mu_row"]) == pytest.approx(3e-3, rel=1e-9)
+    assert float(r.observables["g_nu_mu_row_psi"]) == 0.0
+    c = evaluate_constraints(r, "paper")
+    k = [b.id for b in c.bounds].index("Bakhti-Farzan 2017 K->mu nu Z' (paper)")
+    assert c.bounds[k].observable == "g_nu_mu_row_psi" and bool(c.passed[k])
