@@ -14,6 +14,7 @@ from lfvnsi.reproduce import reproduction_table
 EXPECTED = {
     "eq6-eps-e": (0.01212, "reproduced"),
     "eps-q": (0.12125, "reproduced"),
+    "eps-q-bounds": (0.2425, "does not follow"),  # section 7 convention note: twice V2 (F11)
     "eq14-det": (1.0, "reproduced"),
     "eq19-coefficient": (3.22e-15, "order-of-magnitude estimate"),
     "eq19-nuclear": (4.6e-11, "does not follow"),
