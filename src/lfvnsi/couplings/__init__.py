@@ -45,13 +45,20 @@ class Couplings:
 
         References: REFERENCE.md R.1.1.
         """
+        s = self.spectrum
+        n = s.masses.shape[-1]
+        return self.zprime_of(slice(None)).reshape(s.masses.shape[:-1] + (n, n))
+
+    def zprime_of(self, points: slice) -> np.ndarray:
+        """(p, n, n) ``zprime`` of the points ``points`` of the flattened batch (a slice keeps the
+        temporaries of a large batch small)."""
         c = self._charged
         Q_c = self.charges[np.ix_(c, c)]
         s = self.spectrum
         n = s.masses.shape[-1]
-        vectors = s.vectors.reshape((-1, n, n))
-        phases = s.phases.reshape((-1, n))
-        g_psi = np.broadcast_to(self.g_psi, s.masses.shape[:-1]).reshape(-1)
+        vectors = s.vectors.reshape((-1, n, n))[points]
+        phases = s.phases.reshape((-1, n))[points]
+        g_psi = np.broadcast_to(self.g_psi, s.masses.shape[:-1]).reshape(-1)[points]
         out = np.empty((len(phases), n, n), dtype=complex)
         for start in range(0, len(out), CHUNK):  # chunks keep the temporaries in cache
             part = slice(start, start + CHUNK)
@@ -61,7 +68,7 @@ class Couplings:
             theta = phases[part]
             out[part] = G * (g_psi[part, None, None] * np.conj(theta)[:, :, None]
                              * theta[:, None, :])
-        return out.reshape(s.masses.shape[:-1] + (n, n))
+        return out
 
     @cached_property
     def g_nu(self) -> np.ndarray:

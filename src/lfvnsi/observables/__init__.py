@@ -132,15 +132,29 @@ PER_STATE = ("m_N_GeV", "U2_e", "U2_mu", "U2_tau", "Gamma_N_to_nu_Zp_GeV", "Gamm
              "Gamma_N_EW_GeV")
 
 
-def total_zprime_coupling(couplings: Couplings, matter: MatterCouplings) -> np.ndarray:
+def total_zprime_coupling(couplings: Couplings, matter: MatterCouplings,
+                          points: slice | None = None) -> np.ndarray:
     """(..., n, n) mass-basis Z' coupling of the full left-handed neutral current.
 
     g_psi U^dagger Q U (the psi charges) plus U^dagger diag(g_nu_l on nu_l) U (gauged L_l part).
+    With ``points``, (p, n, n) for that slice of the flattened batch only.
     """
     U = couplings.spectrum.mixing
-    U_f = U[..., :3, :]
-    gauged = np.conj(np.swapaxes(U_f, -1, -2)) @ (matter.g_nu_diagonal[..., :, None] * U_f)
-    return couplings.zprime + gauged
+    if points is None:
+        U_f = U[..., :3, :]
+        psi = couplings.zprime
+        g_diag = matter.g_nu_diagonal
+    else:
+        n = U.shape[-1]
+        U_f = U.reshape((-1, n, n))[points, :3, :]
+        psi = couplings.zprime_of(points)
+        g_diag = np.broadcast_to(matter.g_nu_diagonal, U.shape[:-2] + (3,)).reshape(-1, 3)[points]
+    gauged = np.conj(np.swapaxes(U_f, -1, -2)) @ (g_diag[..., :, None] * U_f)
+    return psi + gauged
+
+
+#: Points per slice of the meson three-body evaluation (its n x n couplings stay small).
+_MESON_SLICE = 2048
 
 
 def _meson_three_body(params: Parameters, couplings: Couplings, matter: MatterCouplings,
@@ -149,18 +163,27 @@ def _meson_three_body(params: Parameters, couplings: Couplings, matter: MatterCo
     s = couplings.spectrum
     shape = params.shape
     n = s.masses.shape[-1]
-    masses = np.broadcast_to(s.masses, shape + (n,))
-    widths = np.concatenate([np.zeros(shape + (n - heavy_widths.shape[-1],)), heavy_widths], axis=-1)
-    G = total_zprime_coupling(couplings, matter)
-    g_P = meson_three_body.meson_charge(matter.g["u"], matter.g["d"])
-    out = {}
-    for meson, lep in meson_three_body.CHANNELS:
-        ch = meson_three_body.channel(meson, lep)
-        u_row = s.mixing[..., FLAVOURS.index(lep), :]
-        ratio = meson_three_body.three_body_ratio(ch, masses, widths, u_row, G, matter.g[lep], g_P,
-                                                  params.m_zprime)
-        out[f"Br_{meson}_to_{lep}_nu_Zp"] = ch.br_two_body() * ratio
-    return out
+    size = params.size
+    masses = np.broadcast_to(s.masses, shape + (n,)).reshape(size, n)
+    widths = np.concatenate([np.zeros((size, n - heavy_widths.shape[-1])),
+                             np.broadcast_to(heavy_widths, shape + heavy_widths.shape[-1:]).reshape(
+                                 size, -1)], axis=-1)
+    mixing = s.mixing.reshape(size, n, n)
+    g_P = np.broadcast_to(meson_three_body.meson_charge(matter.g["u"], matter.g["d"]), shape
+                          ).reshape(size)
+    m_zp = np.broadcast_to(params.m_zprime, shape).reshape(size)
+    out = {f"Br_{meson}_to_{lep}_nu_Zp": np.empty(size) for meson, lep in meson_three_body.CHANNELS}
+    for start in range(0, size, _MESON_SLICE):
+        part = slice(start, min(start + _MESON_SLICE, size))
+        G = total_zprime_coupling(couplings, matter, part)
+        for meson, lep in meson_three_body.CHANNELS:
+            ch = meson_three_body.channel(meson, lep)
+            g_l = np.broadcast_to(matter.g[lep], shape).reshape(size)[part]
+            ratio = meson_three_body.three_body_ratio(
+                ch, masses[part], widths[part], mixing[part, FLAVOURS.index(lep), :], G, g_l,
+                g_P[part], m_zp[part])
+            out[f"Br_{meson}_to_{lep}_nu_Zp"][part] = ch.br_two_body() * ratio
+    return {name: value.reshape(shape) for name, value in out.items()}
 
 
 def _psi_mass_squared(couplings: Couplings) -> np.ndarray:
