@@ -158,7 +158,8 @@ m_zp, s, t, longitudinal, out)`` writes T (4, 4) of ``lfvnsi.observables.meson_t
 (structures a, b, c, d) at the Dalitz point (s, t); ``longitudinal`` keeps only the k k/m_Z'^2
 part of the polarisation sum. ``node_ab`` writes only the block of the neutral-line structures
 a, b (all a point needs when the charged lepton and the meson do not couple); that block is a
-quadratic polynomial in t. Tested against explicit Dirac-matrix traces.
+quadratic polynomial in t, and ``integral_ab`` is its exact integral over [t_lo, t_hi]. Tested
+against explicit Dirac-matrix traces.
 
 References: REFERENCE.md section 5.7, F12, F13 (the amplitude: ``meson_three_body``).
 """
@@ -168,7 +169,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["node", "node_ab"]
+__all__ = ["integral_ab", "node", "node_ab"]
 '''
 
 SIGNATURE = '''
@@ -209,6 +210,43 @@ def _function(name: str, doc: str, entries: list[tuple[int, int]]) -> list[str]:
     return lines
 
 
+INTEGRAL_SIGNATURE = '''
+
+@njit(cache=True, nogil=True)
+def integral_ab(m_P: float, m_l: float, m_j: float, m_zp: float, s: float, t_lo: float,
+                t_hi: float, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """int_{t_lo}^{t_hi} T dt of the (a, b) block (quadratic in t, so exact); others untouched."""
+    t_mid = 0.5 * (t_lo + t_hi)
+    width = t_hi - t_lo
+    moment = t_mid * t_mid + width * width / 12.0  # int t^2 dt / width
+'''
+
+
+def _integral_ab() -> list[str]:
+    """The t-integral of the (a, b) block: T = c0 + c1 t + c2 t^2 on [t_lo, t_hi]."""
+    from sympy.printing.pycode import PythonCodePrinter
+
+    sub = invariants()
+    coefficients = []
+    for x, y in [(0, 0), (0, 1), (1, 1)]:
+        g, k = contract(entry(x, y))
+        poly = sp.Poly(sp.expand((g + k).subs(sub)), t)
+        assert poly.degree() <= 2, poly.degree()
+        c = [poly.coeff_monomial(t**n) for n in range(3)]
+        coefficients += [sp.factor_terms(ci) for ci in c]
+    reps, reduced = sp.cse(coefficients, symbols=sp.numbered_symbols("c"))
+    printer = PythonCodePrinter({"standard": "python3"})
+    lines = INTEGRAL_SIGNATURE.rstrip("\n").split("\n")
+    for sym, expr in reps:
+        lines.append(f"    {sym} = {printer.doprint(expr)}")
+    for i, (x, y) in enumerate([(0, 0), (0, 1), (1, 1)]):
+        c0, c1, c2 = (printer.doprint(reduced[3 * i + n]) for n in range(3))
+        lines.append(f"    out[{x}, {y}] = width * (({c0}) + ({c1}) * t_mid + ({c2}) * moment)")
+        if x != y:
+            lines.append(f"    out[{y}, {x}] = out[{x}, {y}]")
+    return lines
+
+
 def main(out: str = "src/lfvnsi/observables/meson_kinematics.py") -> None:
     full = [(x, y) for x in range(4) for y in range(x, 4)]
     lines = HEADER.rstrip("\n").split("\n")
@@ -216,6 +254,7 @@ def main(out: str = "src/lfvnsi/observables/meson_kinematics.py") -> None:
                        full)
     lines += _function("node_ab", "The (a, b) block of T at one Dalitz point; other entries untouched.",
                        [(0, 0), (0, 1), (1, 1)])
+    lines += _integral_ab()
     Path(out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {out}", file=sys.stderr)
 

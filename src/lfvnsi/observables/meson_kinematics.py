@@ -5,7 +5,8 @@ m_zp, s, t, longitudinal, out)`` writes T (4, 4) of ``lfvnsi.observables.meson_t
 (structures a, b, c, d) at the Dalitz point (s, t); ``longitudinal`` keeps only the k k/m_Z'^2
 part of the polarisation sum. ``node_ab`` writes only the block of the neutral-line structures
 a, b (all a point needs when the charged lepton and the meson do not couple); that block is a
-quadratic polynomial in t. Tested against explicit Dirac-matrix traces.
+quadratic polynomial in t, and ``integral_ab`` is its exact integral over [t_lo, t_hi]. Tested
+against explicit Dirac-matrix traces.
 
 References: REFERENCE.md section 5.7, F12, F13 (the amplitude: ``meson_three_body``).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["node", "node_ab"]
+__all__ = ["integral_ab", "node", "node_ab"]
 
 
 @njit(cache=True, nogil=True)
@@ -280,3 +281,40 @@ def node_ab(m_P: float, m_l: float, m_j: float, m_zp: float, s: float, t: float,
     out[0, 1] = (-c21*m_j) if longitudinal else (4*c21*m_j) + (-c21*m_j)
     out[1, 0] = out[0, 1]
     out[1, 1] = (c1 - c11*c20*c32 + c11*c24*c6 + c12*c24 + c14*c24 - 3*c16*c24 - c17 - c18 - c22 + c23*c32 + c24*c7 - c25 + c26*c8 - c26*s - c27 + c28 - c29 + c3 - c30*t + c31) if longitudinal else (-2*c10*c8 - 2*c11*s + 2*c15 + 2*c18 + 2*c22 - 2*c5*t + 2*c6) + (c1 - c11*c20*c32 + c11*c24*c6 + c12*c24 + c14*c24 - 3*c16*c24 - c17 - c18 - c22 + c23*c32 + c24*c7 - c25 + c26*c8 - c26*s - c27 + c28 - c29 + c3 - c30*t + c31)
+
+
+@njit(cache=True, nogil=True)
+def integral_ab(m_P: float, m_l: float, m_j: float, m_zp: float, s: float, t_lo: float,
+                t_hi: float, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    """int_{t_lo}^{t_hi} T dt of the (a, b) block (quadratic in t, so exact); others untouched."""
+    t_mid = 0.5 * (t_lo + t_hi)
+    width = t_hi - t_lo
+    moment = t_mid * t_mid + width * width / 12.0  # int t^2 dt / width
+    c0 = m_zp**2
+    c1 = 1/c0
+    c2 = m_j**4
+    c3 = m_l**4
+    c4 = m_zp**4
+    c5 = 2*c4
+    c6 = s**3
+    c7 = 2*c0
+    c8 = s**2
+    c9 = m_j**2
+    c10 = c9*s
+    c11 = m_l**2
+    c12 = c11*s
+    c13 = c0*c3
+    c14 = m_P**2
+    c15 = c11*c14
+    c16 = c14*c8
+    c17 = c0*c8
+    c18 = c11*c9
+    c19 = c3*c9
+    c20 = c14*s
+    c21 = c0*c14
+    c22 = -c10 + c11*c7 - c12 + c18 - c7*s + c8
+    c23 = 2*c8
+    out[0, 0] = width * ((c1*(c0*c16 - c0*c19 + c10*c3 + 4*c11*c17 + c12*c2 - 4*c12*c4 - 2*c13*s + c15*c2 - c15*c5 + c15*c8 + c17*c9 - 2*c18*c20 + c18*c21 - c18*c8 - c2*c3 + c3*c5 + c5*c8 - c6*c7)) + (c1*c22*s) * t_mid + (0) * moment)
+    out[0, 1] = width * ((3*m_j*(2*c12 + c15 + c20 - c3 - c8)) + (0) * t_mid + (0) * moment)
+    out[1, 0] = out[0, 1]
+    out[1, 1] = width * ((c1*(c0*c15 - 2*c10*c14 - c10*c7 + c11*c2 + c11*c23 - c12*c7 + c13 + c14*c2 - c14*c5 + c16 + c17 + c18*c7 - 3*c18*s + c19 - c2*s + c21*c9 + c23*c9 - c3*s - c6)) + (-c1*c22) * t_mid + (0) * moment)

@@ -63,7 +63,7 @@ import numpy as np
 from numba import njit
 
 from lfvnsi.constants import branching_fraction, standard_model
-from lfvnsi.observables.meson_kinematics import node, node_ab
+from lfvnsi.observables.meson_kinematics import integral_ab, node
 
 __all__ = ["CHANNELS", "WINDOW", "Channel", "channel", "meson_charge", "three_body_ratio"]
 
@@ -130,8 +130,8 @@ def _t_integral(m_P: float, m_l: float, m_j: float, m_zp: float, s: float, xt: n
                 wt: np.ndarray, T: np.ndarray, out: np.ndarray, ab_only: bool = False) -> None:
     """out (4, 4) = int T(s, t) dt over the Dalitz range of t at fixed s (T: workspace).
 
-    ``ab_only``: only the (a, b) block, which is quadratic in t: two Gauss-Legendre nodes on the
-    plain t range integrate it exactly (the other entries are set to zero)."""
+    ``ab_only``: only the (a, b) block, which is quadratic in t and integrated in closed form
+    (the other entries are set to zero)."""
     root = math.sqrt(s)
     E_k = (s - m_j * m_j + m_zp * m_zp) / (2.0 * root)
     E_l = (m_P * m_P - s - m_l * m_l) / (2.0 * root)
@@ -143,13 +143,7 @@ def _t_integral(m_P: float, m_l: float, m_j: float, m_zp: float, s: float, xt: n
     d_hi = max(total - (p_k - p_l) ** 2 - m_l2, d_lo)
     out[:, :] = 0.0
     if ab_only:
-        half = 0.5 * (d_hi - d_lo)
-        for sign in (-1.0, 1.0):
-            node_ab(m_P, m_l, m_j, m_zp, s, m_l2 + d_lo + half * (1.0 + sign / math.sqrt(3.0)),
-                    False, T)
-            for x in range(2):
-                for y in range(2):
-                    out[x, y] += half * T[x, y]
+        integral_ab(m_P, m_l, m_j, m_zp, s, m_l2 + d_lo, m_l2 + d_hi, out)
         return
     log_ratio = math.log(d_hi / d_lo)
     panels = max(1, math.ceil(log_ratio / math.log(_T_PANEL_RATIO)))
@@ -164,14 +158,14 @@ def _t_integral(m_P: float, m_l: float, m_j: float, m_zp: float, s: float, xt: n
                     out[x, y] += weight * T[x, y]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _map(x: float, s_min: float, log_ratio: float) -> tuple[float, float]:
     """(s, ds/dx) of s = s_min exp(log_ratio sin^2(pi x/2))."""
     s = s_min * math.exp(log_ratio * math.sin(0.5 * math.pi * x) ** 2)
     return s, s * log_ratio * 0.5 * math.pi * math.sin(math.pi * x)
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _unmap(s: float, s_min: float, log_ratio: float) -> float:
     phi = min(max(math.log(max(s, s_min) / s_min) / log_ratio, 0.0), 1.0)
     return 2.0 / math.pi * math.asin(math.sqrt(phi))
@@ -303,78 +297,83 @@ def _excluded(a: float, b: float, windows: np.ndarray, nw: int) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _point_couplings(masses: np.ndarray, u_row: np.ndarray, G: np.ndarray, g_l: float,
-                     g_P: float, n_light: int, j_lo: int, j_hi: int, A: np.ndarray,
-                     B: np.ndarray, cd: np.ndarray, active: np.ndarray) -> None:
-    """Coupling factors of final states j in [j_lo, j_hi) (rows 0 .. j_hi - j_lo - 1):
-    A[j, 0] = sum over light k of G_jk U*_lk (their propagator is 1/s), A[j, h] = G_jh U*_lh and
-    B[j, h] = G*_jh m_h U*_lh for heavy h (column h - n_light + 1), cd[j] = (g_l, g_P) U*_lj;
-    active[j]: the final state couples at all (in the model's minimal textures most do not)."""
+def _point_couplings(masses: np.ndarray, widths: np.ndarray, u_row: np.ndarray, G: np.ndarray,
+                     g_l: float, g_P: float, n_light: int, j_lo: int, j_hi: int, AB: np.ndarray,
+                     CD: np.ndarray, count: np.ndarray) -> None:
+    """Coupling factors of final states j in [j_lo, j_hi) (rows r = j - j_lo), compacted to the
+    internal states that couple, in real arithmetic for the weighing loop.
+
+    Internal state h of row r: AB[r, :, h] = (Re A, Im A, Re B, Im B, m_h^2, m_h Gamma_h) with
+    A = G_jh U*_lh, B = G*_jh m_h U*_lh; the light states share one entry (propagator 1/s:
+    m^2 = 0), A = sum over light k of G_jk U*_lk, B = 0. count[r] entries are used; count[r] = -1
+    marks a final state that does not couple at all (most, in the model's minimal textures).
+    CD[r] = (Re c, Im c, Re d, Im d) with (c, d) = (g_l, g_P) U*_lj.
+    """
     n = masses.shape[0]
     for r in range(j_hi - j_lo):
         j = j_lo + r
         light = 0j
         for k in range(n_light):
             light += G[j, k] * np.conj(u_row[k])
-        A[r, 0] = light
-        B[r, 0] = 0.0
+        used = 0
+        if light != 0:
+            AB[r, 0, 0], AB[r, 1, 0], AB[r, 2, 0], AB[r, 3, 0] = light.real, light.imag, 0.0, 0.0
+            AB[r, 4, 0], AB[r, 5, 0] = 0.0, 0.0
+            used = 1
         for k in range(n_light, n):
             uc = np.conj(u_row[k])
-            A[r, k - n_light + 1] = G[j, k] * uc
-            B[r, k - n_light + 1] = np.conj(G[j, k]) * masses[k] * uc
-        cd[r, 0] = g_l * np.conj(u_row[j])
-        cd[r, 1] = g_P * np.conj(u_row[j])
-        active[r] = cd[r, 0] != 0 or cd[r, 1] != 0
-        for h in range(n - n_light + 1):
-            if A[r, h] != 0 or B[r, h] != 0:
-                active[r] = True
+            a = G[j, k] * uc
+            b = np.conj(G[j, k]) * masses[k] * uc
+            if a != 0 or b != 0:
+                AB[r, 0, used], AB[r, 1, used], AB[r, 2, used], AB[r, 3, used] = (a.real, a.imag,
+                                                                                  b.real, b.imag)
+                AB[r, 4, used], AB[r, 5, used] = masses[k] * masses[k], masses[k] * widths[k]
+                used += 1
+        c = g_l * np.conj(u_row[j])
+        d = g_P * np.conj(u_row[j])
+        CD[r, 0], CD[r, 1], CD[r, 2], CD[r, 3] = c.real, c.imag, d.real, d.imag
+        count[r] = used if used > 0 or c != 0 or d != 0 else -1
 
 
-@njit(cache=True, nogil=True)
-def _weigh(s: float, K: np.ndarray, masses: np.ndarray, widths: np.ndarray, n_light: int,
-           rows: int, A: np.ndarray, B: np.ndarray, cd: np.ndarray, active: np.ndarray,
-           ab_only: bool, D: np.ndarray) -> float:
+@njit(cache=True, nogil=True, inline="always")
+def _weigh(s: float, K: np.ndarray, rows: int, AB: np.ndarray, CD: np.ndarray,
+           count: np.ndarray, ab_only: bool) -> float:
     """sum over the ``rows`` final states of sum_xy Re(C_x C_y^*) K_xy at s (``_point_couplings``)."""
-    n = masses.shape[0]
-    D[0] = 1.0 / s
-    for k in range(n_light, n):
-        re, im = s - masses[k] * masses[k], masses[k] * widths[k]
-        inv = 1.0 / (re * re + im * im)
-        D[k - n_light + 1] = complex(re * inv, -im * inv)
-    m = n - n_light + 1
     total = 0.0
     for r in range(rows):
-        if not active[r]:
+        if count[r] < 0:
             continue
-        a = 0j
-        b = 0j
-        for h in range(m):
-            a += A[r, h] * D[h]
-            b += B[r, h] * D[h]
-        total += ((a.real * a.real + a.imag * a.imag) * K[0, 0]
-                  + 2.0 * (a * np.conj(b)).real * K[0, 1]
-                  + (b.real * b.real + b.imag * b.imag) * K[1, 1])
+        ar = ai = br = bi = 0.0
+        for h in range(count[r]):
+            re, im = s - AB[r, 4, h], AB[r, 5, h]
+            inv = 1.0 / (re * re + im * im)
+            dr, di = re * inv, -im * inv
+            ar += AB[r, 0, h] * dr - AB[r, 1, h] * di
+            ai += AB[r, 0, h] * di + AB[r, 1, h] * dr
+            br += AB[r, 2, h] * dr - AB[r, 3, h] * di
+            bi += AB[r, 2, h] * di + AB[r, 3, h] * dr
+        total += ((ar * ar + ai * ai) * K[0, 0] + 2.0 * (ar * br + ai * bi) * K[0, 1]
+                  + (br * br + bi * bi) * K[1, 1])
         if not ab_only:
-            c, d = cd[r, 0], cd[r, 1]
-            total += ((c.real * c.real + c.imag * c.imag) * K[2, 2]
-                      + (d.real * d.real + d.imag * d.imag) * K[3, 3]
-                      + 2.0 * ((a * np.conj(c)).real * K[0, 2] + (a * np.conj(d)).real * K[0, 3]
-                               + (b * np.conj(c)).real * K[1, 2] + (b * np.conj(d)).real * K[1, 3]
-                               + (c * np.conj(d)).real * K[2, 3]))
+            cr, ci, er, ei = CD[r, 0], CD[r, 1], CD[r, 2], CD[r, 3]  # c and d
+            total += ((cr * cr + ci * ci) * K[2, 2] + (er * er + ei * ei) * K[3, 3]
+                      + 2.0 * ((ar * cr + ai * ci) * K[0, 2] + (ar * er + ai * ei) * K[0, 3]
+                               + (br * cr + bi * ci) * K[1, 2] + (br * er + bi * ei) * K[1, 3]
+                               + (cr * er + ci * ei) * K[2, 3]))
     return total
 
 
 @njit(cache=True, nogil=True)
 def _final_states(m_P: float, m_l: float, m_j: float, m_zp: float, masses: np.ndarray,
-                  widths: np.ndarray, n_light: int, rows: int, A: np.ndarray, B: np.ndarray,
-                  cd: np.ndarray, active: np.ndarray, ab_only: bool, table: np.ndarray,
+                  widths: np.ndarray, n_light: int, rows: int, AB: np.ndarray, CD: np.ndarray,
+                  count: np.ndarray, ab_only: bool, table: np.ndarray,
                   grid_index: float,
                   xs: np.ndarray, ws: np.ndarray, xp: np.ndarray, wp: np.ndarray,
-                  work: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                              np.ndarray]) -> float:
+                  work: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+                  ) -> float:
     """int ds of ``_weigh`` for ``rows`` final states of mass m_j; the tabulated kernel on the
     standard nodes when ``grid_index`` >= 0 and no pole is near, direct kernels otherwise."""
-    points, windows, poles, K, T, D = work
+    points, windows, poles, K, T = work
     top = m_P - m_l
     s_min = (m_j + m_zp) ** 2
     L = math.log(top * top / s_min)
@@ -388,8 +387,7 @@ def _final_states(m_P: float, m_l: float, m_j: float, m_zp: float, masses: np.nd
                 _interpolate(table, grid_index, i, scale, 2 if ab_only else 4, K)
             else:
                 _t_integral(m_P, m_l, m_j, m_zp, s, xp, wp, T, K, ab_only)
-            total += 0.5 * ws[i] * jac * _weigh(s, K, masses, widths, n_light, rows, A, B, cd,
-                                                active, ab_only, D)
+            total += 0.5 * ws[i] * jac * _weigh(s, K, rows, AB, CD, count, ab_only)
         return total
     for p in range(n_points - 1):
         a, b = points[p], points[p + 1]
@@ -399,18 +397,18 @@ def _final_states(m_P: float, m_l: float, m_j: float, m_zp: float, masses: np.nd
             x, weight = _panel_node(a, b, poles, npole, xp[i], wp[i])
             s, jac = _map(x, s_min, L)
             _t_integral(m_P, m_l, m_j, m_zp, s, xp, wp, T, K, ab_only)
-            total += weight * jac * _weigh(s, K, masses, widths, n_light, rows, A, B, cd, active, ab_only, D)
+            total += weight * jac * _weigh(s, K, rows, AB, CD, count, ab_only)
     return total
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _table_scale(m: float, top: float) -> float:
     """m_Z'^2 / (top^2 - m_Z'^2)^(3/2): K times it tends to constants for a light Z' (the
     longitudinal 1/m_Z'^2) and at the endpoint (the t range closes like (top^2 - m^2)^(3/2))."""
     return m * m / (top * top - m * m) ** 1.5
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _interpolate(table: np.ndarray, grid_index: float, node_i: int, scale: float, block: int,
                  out: np.ndarray) -> None:
     """K[:block, :block] at node ``node_i``: 4-point Lagrange interpolation in the grid variable of
@@ -440,12 +438,11 @@ def _ratio_kernel(m_P: float, m_l: float, masses: np.ndarray, widths: np.ndarray
     last = table.shape[0] - 1
     n = masses.shape[1]
     m_couplings = n - n_light + 1
-    A = np.empty((n, m_couplings), np.complex128)
-    B = np.empty((n, m_couplings), np.complex128)
-    cd = np.empty((n, 2), np.complex128)
-    active = np.empty(n, np.bool_)
+    AB = np.empty((n, 6, m_couplings))
+    CD = np.empty((n, 4))
+    count = np.empty(n, np.int64)
     work = (np.empty(_MAX_POINTS), np.empty((n, 2)), np.empty((n, 3)), np.empty((4, 4)),
-            np.empty((4, 4)), np.empty(m_couplings, np.complex128))
+            np.empty((4, 4)))
     for p in range(m_zp.shape[0]):
         m = m_zp[p]
         if not m < top:
@@ -455,19 +452,19 @@ def _ratio_kernel(m_P: float, m_l: float, masses: np.ndarray, widths: np.ndarray
         y = m / top
         g = (math.log(y / (1.0 - y)) - _GRID_LOW) / (_GRID_HIGH - _GRID_LOW) * last
         index = g if 1.0 <= g <= last - 1.0 else -1.0  # the 4-point stencil lies inside
-        _point_couplings(masses[p], u_row[p], G[p], g_l[p], g_P[p], n_light, 0, n_light, A, B, cd,
-                         active)
+        _point_couplings(masses[p], widths[p], u_row[p], G[p], g_l[p], g_P[p], n_light, 0, n_light,
+                         AB, CD, count)
         total = 0.0
-        if np.any(active[:n_light]):
-            total = _final_states(m_P, m_l, 0.0, m, masses[p], widths[p], n_light, n_light, A, B,
-                                  cd, active, ab_only, table, index, xs, ws, xp, wp, work)
+        if np.max(count[:n_light]) >= 0:
+            total = _final_states(m_P, m_l, 0.0, m, masses[p], widths[p], n_light, n_light, AB,
+                                  CD, count, ab_only, table, index, xs, ws, xp, wp, work)
         for j in range(n_light, n):
             if masses[p, j] + m < top:
-                _point_couplings(masses[p], u_row[p], G[p], g_l[p], g_P[p], n_light, j, j + 1, A,
-                                 B, cd, active)
-                if active[0]:
+                _point_couplings(masses[p], widths[p], u_row[p], G[p], g_l[p], g_P[p], n_light, j,
+                                 j + 1, AB, CD, count)
+                if count[0] >= 0:
                     total += _final_states(m_P, m_l, masses[p, j], m, masses[p], widths[p], n_light,
-                                           1, A, B, cd, active, ab_only, table, -1.0, xs, ws, xp,
+                                           1, AB, CD, count, ab_only, table, -1.0, xs, ws, xp,
                                            wp, work)
         out[p] = total / norm
 
