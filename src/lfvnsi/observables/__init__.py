@@ -52,7 +52,8 @@ def _build_registry() -> dict[str, Observable]:
 
     add("m_Zp_GeV", "GeV", "Z' mass (input)", "input")
     add("g_e", "", "|Z' vector coupling to electrons|", "R.4.2, R.4.4")
-    add("g_q", "", "|Z' vector coupling to u quarks| (= d in both schemes)", "R.4.2, R.4.4")
+    add("g_q", "", "|Z' vector coupling to u quarks| (= g_d for gauged B, -2 g_d with kinetic mixing)",
+        "R.4.2, R.4.4")
     add("eps_DP", "", "|g_e|/e: the dark-photon kinetic mixing with the same electron coupling",
         "R.4.4")
     add("g_nu_ab", "", "|(g_nu)_{alpha beta}|, the LFV light-neutrino coupling (flavour projection)",
@@ -97,7 +98,8 @@ def _build_registry() -> dict[str, Observable]:
                 "(Z' on the neutrinos only, heavy states integrated out; arXiv:1702.04187)",
                 "R.5.13, R.5.14")
     add("Br_pi0_to_gamma_Zp", "", "BR(pi0 -> gamma Z')", "R.5.15")
-    add("R_K_ratio", "", "R_K / R_K^SM from non-unitarity (heavy states above m_K)", "R.5.14 text")
+    add("R_K_ratio", "", "R_K / R_K^SM from non-unitarity (heavy states above m_K)",
+        "two-body rates scale with (N N^dagger)_ll = 1 - Theta_l^2 (mesons.r_k_ratio)")
     for key in _PAIRS:
         add(f"eta_{key}", "", f"|eta_{key}|, N N^dagger = 1 - 2 eta", "REFERENCE 4.6, section 6 row 7")
     for f in FLAVOURS:
