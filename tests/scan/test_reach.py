@@ -1,0 +1,128 @@
+"""The reach by constrained optimisation: honest against the random scan, the point itself, and
+the bound set.
+
+A small spec (the example scan's space with fewer generations) keeps these fast; the property
+each test checks does not depend on the search budget.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lfvnsi.constraints import evaluate_constraints, select
+from lfvnsi.exceptions import ConfigError
+from lfvnsi.pipeline import evaluate
+from lfvnsi.scan.reach import (
+    LIMITING,
+    MARGIN,
+    ReachSpec,
+    _optimise_bin,
+    bin_edges,
+    reach_from_mapping,
+    run_reach,
+)
+from lfvnsi.scan.samplers import sample
+from lfvnsi.scan.spec import spec_from_mapping
+
+VARY = {"m_zprime": {"range": [0.004, 1.0], "scale": "log"},
+        "g_psi": {"range": [0.01, 1.0], "scale": "log"},
+        "g_B": {"range": [1e-8, 3e-3], "scale": "log"},
+        "M_N": {"range": [0.3, 10.0], "scale": "log"},
+        "mp1": {"range": [0.1, 10.0], "scale": "log"},
+        "mt_alpha": {"range": [1e-4, 0.3], "scale": "log"},
+        "mt_beta": {"range": [1e-4, 0.3], "scale": "log"}}
+FIXED = {"version": "lnc", "texture": "consistent", "alpha": "e", "beta": "mu", "m1": 0.0,
+         "m2": 0.0, "matter": "gauged", "a_e": 0.0, "a_mu": 0.0, "a_tau": 3.0}
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return spec_from_mapping({"parameters": FIXED, "scan": {
+        "name": "reach-test", "sampler": "random", "points": 6000, "seed": 11, "chunk": 6000,
+        "outputs": ["eps_u_emu"], "vary": VARY}})
+
+
+@pytest.fixture(scope="module")
+def reach(spec):
+    return reach_from_mapping({"bins": 4, "restarts": 2, "generations": 40, "population": 40,
+                               "seeding": 600, "seed": 3}, spec)
+
+
+@pytest.fixture(scope="module")
+def result(spec, reach):
+    return run_reach(spec, reach)
+
+
+def test_defaults_and_validation(spec) -> None:
+    r = reach_from_mapping(None, spec)
+    assert (r.axis, r.bins, r.objective) == ("m_zprime", 25, "eps_u_emu")
+    assert reach_from_mapping(None, spec_from_mapping({"parameters": {**FIXED, "beta": "tau"},
+                                                       "scan": {"vary": VARY}})).objective == "eps_u_etau"
+    for bad, word in (({"axis": "M1"}, "not a scanned parameter"), ({"objective": "nope"}, "observable"),
+                      ({"bins": 0}, "integer >= 1"), ({"speed": 2}, "unknown key")):
+        with pytest.raises(ConfigError, match=word):
+            reach_from_mapping(bad, spec)
+
+
+def test_reach_is_at_least_the_random_scans_envelope(spec, reach, result) -> None:
+    """In every bin the optimum is >= the largest |eps| of the allowed points of a random scan of
+    the same spec (6000 points): the optimisation can only find more than random sampling."""
+    values = sample(spec, 0, spec.size)
+    r = evaluate(spec.base_parameters().replace(**values), backend="compiled", invalid="flag")
+    c = evaluate_constraints(r, bounds=select(spec.bounds), details=False)
+    m, eps = values["m_zprime"], np.abs(r.observables["eps_u_emu"])
+    allowed = np.asarray(c.allowed) & np.asarray(r.valid)
+    edges = bin_edges(spec, reach)
+    compared = 0
+    for b, lo, hi in zip(result.bins, edges[:-1], edges[1:], strict=True):
+        inside = allowed & (m >= lo) & (m <= hi)
+        if inside.any():
+            assert b.max is not None and b.max >= eps[inside].max()
+            compared += 1
+    assert compared >= 3
+
+
+def test_each_optimum_is_allowed_alone_with_the_same_objective(spec, result) -> None:
+    """The optimum of each bin, evaluated on its own (a batch of one, default backend), passes
+    every bound and gives the same objective to 1e-9; the limiting bounds sit at >= 0.95."""
+    bounds = select(spec.bounds)
+    assert any(b.limiting for b in result.bins)
+    for b in result.bins:
+        if b.max is None:
+            continue
+        p = spec.base_parameters().replace(**b.point)
+        r = evaluate(p)
+        c = evaluate_constraints(r, bounds=bounds)
+        assert bool(c.allowed) and float(c.max_ratio()) <= 1.0 - MARGIN / 2
+        assert abs(float(r.observables["eps_u_emu"])) == pytest.approx(b.max, rel=1e-9)
+        ratio = {bd.id: float(q) for bd, q in zip(bounds, np.asarray(c.ratio), strict=True)}
+        assert all(ratio[i] >= LIMITING for i in b.limiting)
+        assert b.lo <= b.point["m_zprime"] <= b.hi
+
+
+def test_removing_a_bound_does_not_lower_the_reach(spec, reach, result) -> None:
+    """Drop the bound that limits a bin: the optimum of the smaller bound set is at least as large
+    (the old optimum stays feasible and seeds nothing: the search is run afresh)."""
+    index = next(i for i, b in enumerate(result.bins) if b.max is not None and b.limiting)
+    b = result.bins[index]
+    fewer = tuple(x for x in select(spec.bounds) if x.id != b.limiting[0])
+    again = _optimise_bin(spec, reach, index, b.lo, b.hi, fewer)
+    assert again.max is not None and again.max >= b.max * (1 - 1e-12)
+
+
+def test_interrupted_run_resumes(tmp_path, spec, result) -> None:
+    """Finished bins are kept beside the output; a rerun computes only the missing ones."""
+    small = ReachSpec(axis="m_zprime", bins=4, objective="eps_u_emu", restarts=1, generations=5,
+                      population=10, seeding=20, seed=1)
+    out = tmp_path / "reach.parquet"
+    calls: list[tuple[int, int]] = []
+    first = run_reach(spec, small, out, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (4, 4) and (tmp_path / "reach.parquet.bins.json").exists()
+    calls.clear()
+    again = run_reach(spec, small, out, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(4, 4)]  # nothing recomputed
+    assert again.to_json() == first.to_json()
+    other = ReachSpec(axis="m_zprime", bins=5, objective="eps_u_emu", seed=1)
+    with pytest.raises(ConfigError, match="another reach run"):
+        run_reach(spec, other, out)
