@@ -43,8 +43,14 @@ import numpy as np
 from lfvnsi.exceptions import ConfigError
 from lfvnsi.scan.spec import Axis, ScanSpec
 
-__all__ = ["BinResult", "ReachSpec", "ReachResult", "evaluate_batch", "reach_from_mapping",
-           "run_reach"]
+__all__ = [
+    "BinResult",
+    "ReachResult",
+    "ReachSpec",
+    "evaluate_batch",
+    "reach_from_mapping",
+    "run_reach",
+]
 
 #: A bound within this fraction of its limit at the optimum is named as limiting the reach.
 LIMITING = 0.95
@@ -212,7 +218,7 @@ def evaluate_batch(spec: ScanSpec, values: dict[str, np.ndarray], objective: str
 
     params = spec.base_parameters().replace(**values)
     results = evaluate(params, backend="compiled", invalid="flag")
-    c = evaluate_constraints(results, bounds=bounds, details=False)
+    c = evaluate_constraints(results, bounds=tuple(bounds), details=False)
     return Evaluation(np.asarray(results.observables[objective], dtype=float),
                       np.asarray(c.max_ratio(), dtype=float), np.asarray(results.valid, bool),
                       np.asarray(c.ratio, dtype=float) if details else None)
