@@ -126,3 +126,32 @@ def test_interrupted_run_resumes(tmp_path, spec, result) -> None:
     other = ReachSpec(axis="m_zprime", bins=5, objective="eps_u_emu", seed=1)
     with pytest.raises(ConfigError, match="another reach run"):
         run_reach(spec, other, out)
+
+
+def test_table_and_figure(tmp_path, spec, result) -> None:
+    """The Parquet table has one row per bin with the optimum's parameters; the figure draws the
+    reach, numbers the limiting bounds and shows a random scan behind it."""
+    import pyarrow.parquet as pq
+    from matplotlib.patches import StepPatch
+
+    from lfvnsi.plots.reach import reach_result_figure
+    from lfvnsi.plots.scan import load_scan
+    from lfvnsi.scan.reach import write_reach
+    from lfvnsi.scan.runner import run_scan
+
+    table = pq.read_table(write_reach(result, tmp_path / "reach.parquet"))
+    assert table.num_rows == len(result.bins)
+    rows = table.to_pylist()
+    for row, b in zip(rows, result.bins, strict=True):
+        assert (row["lo"], row["hi"]) == (b.lo, b.hi)
+        if b.max is not None:
+            assert row["max"] == b.max and row["m_zprime"] == b.point["m_zprime"]
+            assert row["limiting"] == " | ".join(b.limiting)
+    scan_out = tmp_path / "scan.parquet"
+    run_scan(spec, scan_out, executor="serial")
+    fig = reach_result_figure(result, load_scan(scan_out, ["m_zprime", "eps_u_emu"]))
+    ax = fig.axes[0]
+    steps = {p.get_label(): p for p in ax.patches if isinstance(p, StepPatch)}
+    assert "optimised reach" in steps and "largest of those per bin" in steps
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(t.startswith("1: limited by ") for t in labels)

@@ -267,7 +267,12 @@ def _cma_run(problem: _Problem, mean: np.ndarray, sigma: float, popsize: int, it
     (energy, x), or None if it found no feasible point."""
     import warnings
 
-    import cma
+    try:
+        import cma
+    except ImportError:  # pragma: no cover - cma is in the test extra
+        from lfvnsi.exceptions import MissingExtraError
+
+        raise MissingExtraError("cma", "reach", "the reach optimisation") from None
 
     d = len(problem.axes)
     with warnings.catch_warnings():
@@ -403,3 +408,39 @@ def run_reach(spec: ScanSpec, reach: ReachSpec, out: str | Path | None = None,
         for _, _, i, lo, hi in todo:
             record(i, _optimise_bin(spec, reach, i, lo, hi, bounds))
     return ReachResult(spec, reach, [done[i] for i in range(reach.bins)])
+
+
+def write_reach(result: ReachResult, out: str | Path) -> Path:
+    """Write the bins as a Parquet table: one row per bin (lo, hi, max, value, spread,
+    evaluations, limiting as 'id | id', every parameter of the optimum; NaN where a bin has no
+    allowed point), the reach settings in the file's metadata."""
+    from lfvnsi.scan.results import require_pyarrow
+
+    pq = require_pyarrow()
+    import pyarrow as pa
+
+    names = [a.name for a in result.spec.axes]
+    rows = result.bins
+
+    def column(get: Callable[[BinResult], Any]) -> list[Any]:
+        return [get(b) for b in rows]
+
+    table = {
+        "bin": list(range(len(rows))),
+        "lo": column(lambda b: b.lo), "hi": column(lambda b: b.hi),
+        "max": column(lambda b: math.nan if b.max is None else b.max),
+        "value": column(lambda b: math.nan if b.value is None else b.value),
+        "spread": column(lambda b: math.nan if b.spread is None else b.spread),
+        "evaluations": column(lambda b: b.evaluations),
+        "limiting": column(lambda b: " | ".join(b.limiting)),
+    }
+    for name in names:
+        table[name] = column(lambda b, n=name: b.point.get(n, math.nan))
+    meta = {"lfvnsi.reach": json.dumps({"spec": result.spec.to_json(), "reach": result.reach.to_json(),
+                                        "objective": result.reach.objective})}
+    arrow = pa.table(table).replace_schema_metadata(meta)
+    path = Path(out)
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(arrow, tmp)
+    os.replace(tmp, path)
+    return path
