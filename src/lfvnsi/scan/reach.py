@@ -435,7 +435,7 @@ def write_reach(result: ReachResult, out: str | Path) -> Path:
         "limiting": column(lambda b: " | ".join(b.limiting)),
     }
     for name in names:
-        table[name] = column(lambda b, n=name: b.point.get(n, math.nan))
+        table[name] = [b.point.get(name, math.nan) for b in rows]
     meta = {"lfvnsi.reach": json.dumps({"spec": result.spec.to_json(), "reach": result.reach.to_json(),
                                         "objective": result.reach.objective})}
     arrow = pa.table(table).replace_schema_metadata(meta)
