@@ -14,8 +14,8 @@ from lfvnsi.constraints import evaluate_constraints, load_bounds
 from lfvnsi.constraints.database import Bound
 from lfvnsi.constraints.evaluate import DOMINANCE, INVISIBLE_BR
 
-#: The project's shared/ folder beside the repository (FORESEE copies in data/foresee-zprime-hnl).
-HNL = Path(__file__).resolve().parents[3] / "shared" / "data" / "foresee-zprime-hnl" / "HNL"
+#: FORESEE's HNL outlines, vendored with their origin and checksums (tests/data/foresee-zprime-hnl).
+HNL = Path(__file__).resolve().parents[1] / "data" / "foresee-zprime-hnl" / "HNL"
 
 NA62_E = "NA62 HNL U2_e peak search K->eN (Cortina Gil 2020)"
 NA62_MU = "NA62 HNL U2_mu peak search K->muN (Cortina Gil 2021)"
@@ -39,11 +39,7 @@ def record(record_id: str) -> Bound:
 
 
 def outline(name: str) -> np.ndarray:
-    path = HNL / name
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: these tests need the project's shared/ folder beside the "
-                    f"repository")
-    return np.loadtxt(path)
+    return np.loadtxt(HNL / name)
 
 
 def smallest_u(points: np.ndarray, m: float) -> float:
