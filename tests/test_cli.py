@@ -165,3 +165,28 @@ def test_bad_toml_is_one_line(tmp_path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text("M1 = = 3\n")
     _assert_clean_error(_invoke(["point", str(cfg)]))
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["point", "--bounds", "nonsense"], ["--bounds", "nonsense", "'current'"]),
+    (["oscillate", "--n-energies", "abc"], ["--n-energies", "abc", "integer"]),
+    (["point", "--jsn"], ["--jsn", "--json"]),
+    (["scan"], ["SPEC"]),
+    (["frobnicate"], ["frobnicate"]),
+])
+def test_click_usage_errors_are_one_line(args: list[str], named: list[str]) -> None:
+    result = _invoke(args)
+    _assert_clean_error(result)
+    assert all(word in result.stderr for word in named), result.stderr
+    assert "Usage:" not in result.stderr
+
+
+def test_a_directory_as_config_is_one_line(tmp_path) -> None:
+    result = _invoke(["point", str(tmp_path)])
+    _assert_clean_error(result)
+    assert str(tmp_path) in result.stderr and "directory" in result.stderr
+
+
+def test_bare_command_prints_the_help() -> None:
+    result = _invoke([])
+    assert "Usage:" in result.output and "point" in result.output

@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -24,13 +24,44 @@ def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except LfvnsiError as exc:
-            click.echo(f"lfvnsi: error: {' '.join(str(exc).split())}", err=True)
-            sys.exit(2)
+            _error_exit(str(exc))
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _error_exit(message: str) -> NoReturn:
+    click.echo(f"lfvnsi: error: {' '.join(message.split())}", err=True)
+    sys.exit(2)
+
+
+#: click >= 8.2 raises this for a group called without a command (older click prints the help).
+_NO_ARGS_IS_HELP: type[click.ClickException] = getattr(click.exceptions, "NoArgsIsHelpError",
+                                                        type("_Never", (click.ClickException,), {}))
+
+
+class _Group(click.Group):
+    """The command group: click's own usage errors (an unknown option, a value of the wrong type,
+    a directory where a file is expected, ...) get the one-line form of every other error."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGS_IS_HELP as exc:  # bare ``lfvnsi``: the help text, not an error
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            ctx = getattr(exc, "ctx", None)
+            where = f"{ctx.info_name}: " if ctx is not None and ctx.parent is not None else ""
+            hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+            text = exc.format_message()
+            _error_exit(f"{where}{text[:1].lower()}{text[1:].rstrip('.')}{hint}")
+        except click.Abort:
+            click.echo("lfvnsi: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lfvnsi")
 def cli() -> None:
     """LFV non-standard neutrino interactions from a light Z' (Farzan, arXiv:1912.09408)."""
