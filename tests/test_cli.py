@@ -111,10 +111,11 @@ def bad_override(draw) -> tuple[str, str]:
         name = draw(st.sampled_from([n for n, r in PARAMETER_TABLE.items()
                                      if r.low != -math.inf or r.high != math.inf]))
         r = PARAMETER_TABLE[name]
+        step = draw(st.floats(1e-3, 1e3))
         if r.high != math.inf and draw(st.booleans()):
-            value = r.high + draw(st.floats(1e-3, 1e3))
+            value = r.high + max(step, 1e-3 * abs(r.high))
         elif r.low != -math.inf and not r.symmetric:
-            value = r.low - draw(st.floats(1e-3, 1e3))
+            value = r.low - max(step, 1e-3 * abs(r.low))
         else:
             value = (r.high if r.high != math.inf else 1e300) * 2
         return f"{name}={value!r}", name
