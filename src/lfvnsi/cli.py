@@ -5,7 +5,6 @@ Bad input of any kind ends with one line on stderr, ``lfvnsi: error: ...``, and 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -27,6 +26,13 @@ def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             _error_exit(str(exc))
 
     return wrapper
+
+
+def _echo_json(document: Any, indent: int | None = 1) -> None:
+    """Print a --json document as strict JSON (non-finite numbers as null, see io.strict_json)."""
+    from lfvnsi.io.strict_json import to_json
+
+    click.echo(to_json(document, indent=indent))
 
 
 def _error_exit(message: str) -> NoReturn:
@@ -87,7 +93,7 @@ def point(config: str | None, overrides: tuple[str, ...], as_json: bool, bound_s
     document = point_document(results)
     document.update(point_constraints(results, bound_set))
     if as_json:
-        click.echo(json.dumps(document, indent=1, allow_nan=True))
+        _echo_json(document)
         return
     from lfvnsi.report import print_point
 
@@ -103,7 +109,7 @@ def reproduce(as_json: bool) -> None:
 
     rows = reproduction_table()
     if as_json:
-        click.echo(json.dumps({"claims": rows}, indent=1, allow_nan=True))
+        _echo_json({"claims": rows})
         return
     from lfvnsi.report import print_reproduction
 
@@ -152,7 +158,7 @@ def oscillate(config: str | None, overrides: tuple[str, ...], as_json: bool,
     if options["plot"]:
         plot_oscillation(result, options["plot"])
     if as_json:
-        click.echo(json.dumps(oscillation_document(result), allow_nan=True))
+        _echo_json(oscillation_document(result), indent=None)
         return
     from lfvnsi.oscillation.report import print_oscillation
 
@@ -197,7 +203,7 @@ def bounds(statuses: tuple[str, ...], observable: str | None, as_json: bool) -> 
     records = [b for b in load_bounds() if (not statuses or b.status in statuses)
                and (observable is None or b.observable == observable)]
     if as_json:
-        click.echo(json.dumps({"bounds": [_bound_json(b) for b in records]}, indent=1))
+        _echo_json({"bounds": [_bound_json(b) for b in records]})
         return
     print_bounds(records)
 
@@ -311,7 +317,7 @@ def fit(spec: str, as_json: bool, **flags: Any) -> None:
     summary = result.summary()
     if as_json:
         summary["written"] = [str(p) for p in written]
-        click.echo(json.dumps(summary, indent=1, allow_nan=True))
+        _echo_json(summary)
         return
     click.echo(format_summary(summary, written))
 
