@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from lfvnsi.exceptions import LfvnsiError
+from lfvnsi.exceptions import ConfigError, LfvnsiError
 
 __all__ = ["main"]
 
@@ -200,7 +200,16 @@ def bounds(statuses: tuple[str, ...], observable: str | None, as_json: bool) -> 
     from lfvnsi.constraints import load_bounds
     from lfvnsi.report import print_bounds
 
-    records = [b for b in load_bounds() if (not statuses or b.status in statuses)
+    everything = load_bounds()
+    known = sorted({b.observable for b in everything})
+    if observable is not None and observable not in known:
+        import difflib
+
+        close = difflib.get_close_matches(observable, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(f"--observable {observable!r}: no record of the bounds database is on it"
+                          f"{hint}; observables with records: {', '.join(known)}")
+    records = [b for b in everything if (not statuses or b.status in statuses)
                and (observable is None or b.observable == observable)]
     if as_json:
         _echo_json({"bounds": [_bound_json(b) for b in records]})

@@ -52,3 +52,14 @@ def test_bounds_listing_and_cite() -> None:
     bib = run("cite")
     assert bib.count("@") >= 10 and "1912.09408" in bib and "hep-ph/0203110" in bib
     assert "1605.08774" in bib  # the non-unitarity fit that constrains the benchmark
+
+
+def test_an_observable_without_records_is_an_error_not_an_empty_table() -> None:
+    result = CliRunner().invoke(cli, ["bounds", "--observable", "Br_h_in"])
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lfvnsi: error: --observable 'Br_h_in'")
+    assert "did you mean 'Br_h_inv'" in lines[0] and "R_mue_Au" in lines[0]
+    # a known observable with no record of the chosen status is an empty table, not an error
+    doc = json.loads(run("bounds", "--observable", "Br_h_inv", "--status", "future", "--json"))
+    assert all(b["observable"] == "Br_h_inv" and b["status"] == "future" for b in doc["bounds"])

@@ -159,6 +159,9 @@ def test_bad_input_is_one_error_naming_it(result_dir: Path, scan: ScanTable, tmp
     with pytest.raises(ConfigError, match="eps_"):
         reach_figure(ScanTable(scan.path, {k: v for k, v in scan.columns.items()
                                            if not k.startswith("eps_")}, scan.description))
+    # the reach's y axis is "largest |eps|": another column would be mislabelled
+    with pytest.raises(ConfigError, match=r"NSI columns \(eps_\*\), not 'g_psi'.*keeps eps_"):
+        reach_figure(scan, ["g_psi"])
 
 
 def lfvnsi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -181,6 +184,7 @@ def test_cli_plot_writes_png_and_pdf(result_dir: Path, tmp_path: Path) -> None:
     (("--x", "nonsense"), "'nonsense'"),
     (("--out", "plot.svg"), ".png or .pdf"),
     (("--reach", "--y", "g_psi", "--bins", "0"), "bins"),
+    (("--reach", "--y", "g_psi"), "not 'g_psi'"),
 ])
 def test_cli_plot_errors_are_one_line(result_dir: Path, tmp_path: Path, args: tuple[str, ...],
                                       needle: str) -> None:

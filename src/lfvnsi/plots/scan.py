@@ -288,8 +288,14 @@ def reach_figure(scan: ScanTable, columns: list[str] | None = None, n_bins: int 
         raise ConfigError(f"option 'bins' = {n_bins!r} must be a positive integer")
     edges = np.geomspace(valid_m.min(), valid_m.max(), n_bins + 1)
     explicit = columns is not None
+    kept = [c for c in scan.names if c.startswith("eps_")]
     if columns is None:
-        columns = [c for c in scan.names if c.startswith("eps_")]
+        columns = kept
+    for c in columns:  # the y axis is "largest |eps|": another column would be mislabelled
+        if not c.startswith("eps_"):
+            raise ConfigError(f"the reach plot shows NSI columns (eps_*), not {c!r}; "
+                              f"{str(scan.path)!r} keeps {', '.join(kept) or 'no eps_* column'} "
+                              f"(for other columns use the region plot: --x, --y without --reach)")
     reach = {}
     for c in columns:
         scan.numeric(c)
