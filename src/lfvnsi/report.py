@@ -8,6 +8,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from lfvnsi.terminal import report_console
+
 __all__ = ["print_bounds", "print_point", "print_reproduction"]
 
 _FLAV = ("e", "mu", "tau")
@@ -26,7 +28,7 @@ def _matrix_table(title: str, m: dict[str, list[list[float]]], scale: float = 1.
 
 def print_point(doc: dict[str, Any], console: Console | None = None) -> None:
     """Print spectrum and couplings of a point document (see ``io.document``)."""
-    console = console or Console()
+    console = console or report_console()
     inp, spec, coup = doc["inputs"], doc["spectrum"], doc["couplings"]
     console.print(f"[bold]lfvnsi point[/bold]  version={inp['version']}  texture={inp['texture']}"
                   f"  alpha={inp['alpha']}  beta={inp['beta']}  g_psi={inp['g_psi']:g}"
@@ -110,7 +112,7 @@ def _print_predictions(console: Console, obs: dict[str, float]) -> None:
 
 def print_reproduction(rows: list[dict[str, Any]], console: Console | None = None) -> None:
     """The paper-reproduction table (``lfvnsi reproduce``), reasons as numbered notes."""
-    console = console or Console()
+    console = console or report_console()
     colour = {"reproduced": "green", "order-of-magnitude estimate": "yellow",
               "does not follow": "red"}
     table = Table(title="The paper's claims recomputed (Farzan, arXiv:1912.09408)",
@@ -172,7 +174,7 @@ def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
 
 def print_bounds(records: list[Any], console: Console | None = None) -> None:
     """The bounds database as a table (``lfvnsi bounds``)."""
-    console = console or Console()
+    console = console or report_console()
     table = Table(title=f"Bounds database ({len(records)} records)", title_justify="left")
     for name in ("id", "observable", "limit", "CL", "status", "source", "checked"):
         table.add_column(name)
