@@ -257,9 +257,12 @@ def cite(config: str | None, overrides: tuple[str, ...], bound_set: str) -> None
               type=click.Choice(["auto", "serial", "processes", "dask"]),
               help="auto: dask with --scheduler, processes with --workers > 1, else serial.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--skip-disk-check", is_flag=True,
+              help="Start even if the parts may not fit on the disk (the estimate assumes no "
+                   "compression); the memory check cannot be skipped.")
 @_one_line_errors
 def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler: str | None,
-         executor: str, quiet: bool) -> None:
+         executor: str, quiet: bool, skip_disk_check: bool) -> None:
     """Scan the parameter space of SPEC (TOML) through the whole pipeline, chunk by chunk."""
     from pathlib import Path
 
@@ -269,9 +272,12 @@ def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler:
     spec = load_spec(spec_path)
     target = Path(out) if out else Path(spec_path).with_name(f"{spec.name}.parquet")
     summary = run_with_progress(spec, target, resume=resume, workers=workers,
-                                executor=executor, scheduler=scheduler, quiet=quiet)
+                                executor=executor, scheduler=scheduler, quiet=quiet,
+                                check_disk=not skip_disk_check)
+    repaired = (f", {summary.chunks_repaired} damaged and computed again"
+                if summary.chunks_repaired else "")
     click.echo(f"{summary.points_computed} points in {summary.chunks_computed} chunks "
-               f"({summary.chunks_skipped} already done) -> {summary.out}  "
+               f"({summary.chunks_skipped} already done{repaired}) -> {summary.out}  "
                f"[{summary.seconds:.1f} s, {summary.points_per_second:.3g} points/s]")
 
 

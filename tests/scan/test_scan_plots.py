@@ -18,6 +18,7 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import StepPatch
+from scan_specs import replace_part
 
 from lfvnsi.constraints import load_bounds
 from lfvnsi.exceptions import ConfigError
@@ -224,7 +225,7 @@ def test_points_that_could_not_be_evaluated_are_left_out(result_dir: Path, tmp_p
         table["valid"][i], table["allowed"][i], table["strongest"][i] = False, False, None
         table["eps_u_emu"][i] = float("nan")
     nullable = pa.schema([f.with_nullable(True) for f in original.schema])  # None below
-    pq.write_table(pa.table(table, schema=nullable), part)
+    replace_part(copy, 0, pa.table(table, schema=nullable))
     scan = load_scan(copy)
     fig = region_figure(scan)
     assert sum(len(c.get_offsets()) for c in collections(fig).values()) == 230

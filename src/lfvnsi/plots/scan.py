@@ -31,7 +31,7 @@ from lfvnsi.constraints import Bound, load_bounds
 from lfvnsi.exceptions import ConfigError
 from lfvnsi.plots.figure import check_path, new_figure, save_figure
 from lfvnsi.plots.fit import parameter_label
-from lfvnsi.scan.results import read_description, read_results, require_pyarrow
+from lfvnsi.scan.results import read_description, read_results, result_columns
 
 __all__ = ["ALLOWED_COLOUR", "OTHER_COLOUR", "ScanTable", "load_scan", "plot_scan", "reach_figure",
            "reach_values", "region_figure", "scan_columns"]
@@ -99,19 +99,7 @@ def _unknown(path: Path, name: str, names: tuple[str, ...]) -> None:
 
 def scan_columns(path: str | Path) -> tuple[str, ...]:
     """The column names of a scan result (from the schema of its first part)."""
-    pq = require_pyarrow()
-    path = Path(path)
-    if not path.is_dir():
-        raise ConfigError(f"{str(path)!r} is not an lfvnsi scan result (a directory with "
-                          f"_scan.json and part-*.parquet)")
-    read_description(path)
-    parts = sorted(path.glob("part-*.parquet"))
-    if not parts:
-        raise ConfigError(f"{str(path)!r} holds no finished chunk yet")
-    try:
-        return tuple(pq.read_schema(parts[0]).names)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read {str(parts[0])!r}: {exc}") from None
+    return result_columns(path)
 
 
 def load_scan(path: str | Path, columns: list[str] | None = None) -> ScanTable:
