@@ -140,7 +140,7 @@ def _array(name: str, value: Any) -> np.ndarray:
         raise ParameterError(name, value, "must be a real number (or an array of them)")
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float64
         raise ParameterError(name, value, "must be a real number (or an array of them)") from None
     return arr
 
