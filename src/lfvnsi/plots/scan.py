@@ -173,6 +173,12 @@ def region_figure(scan: ScanTable, x: str | None = None, y: str | None = None,
         shown &= xv > 0
     if log_y:
         shown &= yv > 0
+    if not np.any(shown):  # an empty log axis is an error in matplotlib, and says nothing
+        invalid = int(np.sum(~valid))
+        raise ConfigError(f"no point of the scan result {str(scan.path)!r} can be drawn in "
+                          f"({x}, {y}): of its {scan.size} points {invalid} could not be "
+                          f"evaluated and {scan.size - invalid} have no finite (or, on a log "
+                          f"axis, positive) value")
     strongest = scan.columns.get("strongest", np.full(scan.size, "", dtype=object))
     excluded = shown & ~allowed
     named, counts = _categories(strongest[excluded], n_legend)
