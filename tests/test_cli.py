@@ -191,3 +191,13 @@ def test_a_directory_as_config_is_one_line(tmp_path) -> None:
 def test_bare_command_prints_the_help() -> None:
     result = _invoke([])
     assert "Usage:" in result.output and "point" in result.output
+
+
+def test_report_says_infinite_where_the_json_has_null() -> None:
+    """The benchmark's Schwarz ratio is infinite (its diagonal eps vanish): the report says so
+    in words, the JSON document has null (strict JSON has no Infinity)."""
+    out = _invoke(["point"]).stdout
+    row = next(line for line in out.splitlines() if "|eps_ab|^2/|eps_aa eps_bb|" in line)
+    assert "infinite" in row
+    doc = json.loads(_invoke(["point", "--json"]).stdout)
+    assert doc["observables"]["schwarz_ratio_u"] is None

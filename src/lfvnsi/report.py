@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,16 @@ from lfvnsi.terminal import report_console
 __all__ = ["print_bounds", "print_point", "print_reproduction"]
 
 _FLAV = ("e", "mu", "tau")
+
+
+def _number(x: float, spec: str) -> str:
+    """A number as the report shows it: "infinite" or "undefined" where it is not finite (the
+    JSON document has null there; README, JSON document)."""
+    if math.isnan(x):
+        return "undefined"
+    if math.isinf(x):
+        return "infinite" if x > 0 else "-infinite"
+    return format(x, spec)
 
 
 def _matrix_table(title: str, m: dict[str, list[list[float]]], scale: float = 1.0) -> Table:
@@ -106,7 +117,7 @@ def _print_predictions(console: Console, obs: dict[str, float]) -> None:
     table.add_column("paper's estimate", justify="right")
     for name, label in _PREDICTIONS:
         paper = obs.get(f"{name}_paper_estimate")
-        table.add_row(label, f"{obs[name]:.4g}", "" if paper is None else f"{paper:.4g}")
+        table.add_row(label, _number(obs[name], ".4g"), "" if paper is None else _number(paper, ".4g"))
     console.print(table)
 
 
@@ -122,8 +133,9 @@ def print_reproduction(rows: list[dict[str, Any]], console: Console | None = Non
                           ("verdict", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for i, r in enumerate(rows, start=1):
-        table.add_row(str(i), r["where"], r["claim"], f"{r['paper']:.3g}", f"{r['ours']:.4g}",
-                      f"{r['ratio']:.3g}", f"[{colour[r['verdict']]}]{r['verdict']}[/]")
+        table.add_row(str(i), r["where"], r["claim"], _number(r["paper"], ".3g"),
+                      _number(r["ours"], ".4g"), _number(r["ratio"], ".3g"),
+                      f"[{colour[r['verdict']]}]{r['verdict']}[/]")
     console.print(table)
     for i, r in enumerate(rows, start=1):
         console.print(f"{i:>2}. {r['reason']}")
@@ -132,11 +144,12 @@ def print_reproduction(rows: list[dict[str, Any]], console: Console | None = Non
 def _print_verdict(console: Console, verdict: dict[str, Any]) -> None:
     if verdict["allowed"]:
         head = "[bold green]ALLOWED[/bold green]"
-        tail = (f"; closest: {verdict['strongest']} at {verdict['strongest_ratio']:.3g} of its limit"
+        tail = (f"; closest: {verdict['strongest']} at {_number(verdict['strongest_ratio'], '.3g')} "
+                f"of its limit"
                 if verdict["strongest"] else "; no bound applies")
     else:
         head = "[bold red]EXCLUDED[/bold red]"
-        tail = (f" by {verdict['strongest']} ({verdict['strongest_ratio']:.3g} x its limit)"
+        tail = (f" by {verdict['strongest']} ({_number(verdict['strongest_ratio'], '.3g')} x its limit)"
                 + (f" and {len(verdict['excluded_by']) - 1} more" if len(verdict["excluded_by"]) > 1
                    else ""))
     console.print(f"{head} by the {verdict['bound_set']} bounds{tail}")
@@ -151,8 +164,8 @@ def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
     for e in doc["constraints"]:
         mark = "[green]ok[/]" if e["passed"] else "[bold red]EXCLUDED[/]"
         flag = "" if e["verified"] else " *"
-        table.add_row(e["id"] + flag, e["observable"], f"{e['value']:.3g}", f"{e['limit']:.3g}",
-                      f"{e['ratio']:.3g}", mark)
+        table.add_row(e["id"] + flag, e["observable"], _number(e["value"], ".3g"),
+                      _number(e["limit"], ".3g"), _number(e["ratio"], ".3g"), mark)
     console.print(table)
     console.print("* number not re-checked against its source (see data/bounds.md)")
     if doc.get("constraints_skipped"):
@@ -167,7 +180,7 @@ def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
                               ("ratio", "right"), ("", "left")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for e in tests:
-            table.add_row(e["id"], e["observable"], f"{e['ratio']:.3g}",
+            table.add_row(e["id"], e["observable"], _number(e["ratio"], ".3g"),
                           "would exclude" if e["would_exclude"] else "")
         console.print(table)
 
