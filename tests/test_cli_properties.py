@@ -108,6 +108,10 @@ def option_value(kind: str, low: float = 1e-6, high: float = 1e4) -> st.SearchSt
                                   st.sampled_from(GARBAGE)))
 
 
+#: "nan" or "inf" as a word of a text report, with some context for the failure message.
+BARE_NON_FINITE = re.compile(r".{0,40}(?<![\w.])[-+]?(?:nan|inf)(?!\w).{0,20}", re.IGNORECASE)
+
+
 def invoke(args: list[str]) -> Any:
     return CliRunner().invoke(cli, args)
 
@@ -144,8 +148,7 @@ def check(result: Any, args: list[str], as_json: bool) -> None:
         return
     assert "Traceback" not in result.output
     # a text report says "infinite" or "undefined", never prints a bare nan or inf
-    assert not re.search(r"(?<![\w.])[-+]?(nan|inf)(?![\w])", result.stdout, re.IGNORECASE), (
-        args, re.findall(r".{0,40}(?<![\w.])[-+]?(?:nan|inf)(?![\w]).{0,20}", result.stdout, re.I))
+    assert not BARE_NON_FINITE.search(result.stdout), (args, BARE_NON_FINITE.findall(result.stdout))
     if as_json:
         def refuse(name: str) -> None:
             raise AssertionError(f"{args}: {name} in the JSON document")
@@ -231,7 +234,8 @@ def oscillate_args(draw: st.DrawFn) -> list[str]:
 @examples(200)
 @given(st.data(), oscillate_args(), st.booleans(),
        st.one_of(st.none(), mostly(st.sampled_from(["p.csv", "p.parquet"]),
-                                   st.sampled_from(["p.xlsx", "missing/p.csv"]))))
+                                   st.sampled_from(["p.xlsx", "missing/p.csv", "/proc/p.csv",
+                                                    "/dev/null/p.parquet"]))))
 def test_oscillate(tmp_path_factory: Any, data: st.DataObject, args: list[str], as_json: bool,
                    table: str | None) -> None:
     base = tmp_path_factory.mktemp("oscillate")
@@ -241,7 +245,8 @@ def test_oscillate(tmp_path_factory: Any, data: st.DataObject, args: list[str], 
 
 
 @examples(6)
-@given(oscillate_args(), mostly(st.sampled_from(["p.png", "p.pdf", "p.svg"]), st.just("p.bmp")))
+@given(oscillate_args(), mostly(st.sampled_from(["p.png", "p.pdf", "p.svg"]),
+                                st.sampled_from(["p.bmp", "/proc/p.png"])))
 def test_oscillate_plot(tmp_path_factory: Any, args: list[str], figure: str) -> None:
     args = args + ["--plot", str(tmp_path_factory.mktemp("figure") / figure)]
     check(invoke(args), args, False)
@@ -370,9 +375,10 @@ def test_fit(tmp_path_factory: Any, spec: tuple[str, list[str]], flags: list[str
 @examples(10)
 @given(st.one_of(st.none(), st.sampled_from(["csi2017", "lar2020,csi2021", "csi2017,xyz", ""])),
        st.one_of(st.none(), st.sampled_from(["helm", "klein_nystrand", "flat"])),
-       overrides(most=2))
-def test_cevns(datasets: str | None, form_factor: str | None, extra: list[str]) -> None:
-    args = ["cevns", *extra, "--json"]
+       overrides(most=2), mostly(st.just(False), st.just(True)))
+def test_cevns(datasets: str | None, form_factor: str | None, extra: list[str],
+               unwritable_plots: bool) -> None:
+    args = ["cevns", *extra, "--json"] + (["--plots", "/proc/plots"] if unwritable_plots else [])
     args += ["--datasets", datasets] if datasets is not None else []
     args += ["--form-factor", form_factor] if form_factor is not None else []
     check(invoke(args), args, True)

@@ -5,6 +5,7 @@ Bad input of any kind ends with one line on stderr, ``lfvnsi: error: ...``, and 
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -24,6 +25,11 @@ def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except LfvnsiError as exc:
             _error_exit(str(exc))
+        except OSError as exc:  # a file given on the command line that cannot be read or written
+            if exc.errno == errno.EPIPE:
+                raise  # the reader of a pipe went away: click leaves quietly
+            where = f"{str(exc.filename)!r}: " if exc.filename else ""
+            _error_exit(f"{where}{exc.strerror or exc}")
 
     return wrapper
 

@@ -182,3 +182,9 @@ def test_a_config_table_option_of_the_other_kind_is_refused(tmp_path: Path) -> N
 def test_the_earth_grid_is_bounded() -> None:
     _one_line_error(_invoke("--preset", "atmospheric", "--n-zenith", "100000", "--n-energies",
                             "1000"), "'n_zenith'", "n_zenith <= 10000")
+
+
+@pytest.mark.parametrize(("option", "path"), [("--out", "/proc/x.csv"), ("--out", "/dev/null/x.parquet"),
+                                              ("--plot", "/proc/x.png")])
+def test_an_unwritable_output_is_one_line(option: str, path: str) -> None:
+    _one_line_error(_invoke("--n-energies", "4", option, path), "x.")
