@@ -131,3 +131,18 @@ print("done", summary.points_computed)
     assert proc.stdout.splitlines() == ["done 2000"]
     run_scan(spec(points=2000, chunk=500), tmp_path / "serial.parquet")
     assert_same(columns(out), columns(tmp_path / "serial.parquet"))
+
+
+def test_ratios_beyond_float32_are_stored_as_its_largest_value(tmp_path: Path) -> None:
+    """A Yukawa of 1e18 GeV gives ratios to some limits beyond 3.4e38: stored as the largest
+    float32 (once an overflow warning and inf), never inf."""
+    from lfvnsi.scan import spec_from_mapping
+
+    doc = {"parameters": {}, "scan": {"sampler": "random", "points": 1, "chunk": 1, "seed": 0,
+                                      "vary": {"mp2": {"range": [1.0, 1e18]}}}}
+    out = tmp_path / "big.parquet"
+    run_scan(spec_from_mapping(doc), out)
+    ratios = {k: v for k, v in columns(out).items() if k.startswith("ratio:")}
+    top = np.finfo(np.float32).max
+    assert any(v[0] == top for v in ratios.values())
+    assert all(np.isnan(v[0]) or np.isfinite(v[0]) for v in ratios.values())

@@ -18,8 +18,8 @@ it reads as Parquet and holds exactly its chunk's points.
 Columns of every part: ``point`` (int64, the global index), one float64 column per scanned
 parameter (its name), one per kept observable (its name), ``valid`` (the point could be
 evaluated), ``allowed``, ``max_ratio``, ``strongest`` (id of the applicable bound with the largest
-ratio; "" if none) and ``ratio:<bound id>`` for every bound of the set (NaN where it does not
-apply).
+ratio; "" if none) and ``ratio:<bound id>`` for every bound of the set (float32: NaN where it
+does not apply, at most 3.4e38).
 
 Reading needs ``pyarrow`` (``pip install 'lfvnsi[scan]'``).
 """

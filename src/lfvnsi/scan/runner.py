@@ -47,6 +47,7 @@ from lfvnsi.scan.spec import ScanSpec
 
 __all__ = ["ScanSummary", "compute_chunk", "run_scan"]
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 #: Seconds between two rewrites of ``_scan.json`` while parts are being recorded: a rewrite
 #: costs O(chunks), and a part finished but not yet recorded when the scan is killed is checked
 #: and kept by ``--resume`` anyway.
@@ -136,7 +137,9 @@ def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
     ids = np.array([b.id for b in bounds] + [""], dtype=object)
     columns["strongest"] = ids[np.asarray(c.strongest)]  # -1 -> ""
     for k, b in enumerate(bounds):  # NaN where the bound does not apply
-        columns[f"ratio:{b.id}"] = c.ratio[k].astype(np.float32)
+        # float32 ends at 3.4e38: a ratio beyond (a point excluded by that much) is stored as
+        # the largest float32, not as inf; NaN stays NaN
+        columns[f"ratio:{b.id}"] = np.minimum(c.ratio[k], _FLOAT32_MAX).astype(np.float32)
     return columns
 
 
