@@ -63,7 +63,7 @@ def main() -> None:
     for backend in ("numpy", "compiled"):
         errors = spectrum_errors(backend)
         print(backend, {k: f"{v:.2g}" for k, v in errors.items()})
-    grids = ROOT.parent / "shared/data/bradkav-cevns-coherent2017"
+    grids = ROOT / "tests" / "data" / "bradkav-cevns-coherent2017"
     for kind in ("ee", "emu"):
         ref = np.loadtxt(grids / f"COHERENT_NSI_deltachi2_{kind}.txt")
         overlap, angle = bradkav._compare(bradkav._delta_chi2(kind), ref)

@@ -17,6 +17,7 @@ from collections import Counter
 import numpy as np
 
 from lfvnsi.constraints import load_bounds
+from lfvnsi.exceptions import LfvnsiError
 from lfvnsi.scan import read_results
 
 GROUPS = (("peak search", "peak searches"), ("HNL", "HNL decay searches"),
@@ -59,4 +60,8 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "examples/scan.parquet")
+    try:
+        main(sys.argv[1] if len(sys.argv) > 1 else "examples/scan.parquet")
+    except LfvnsiError as exc:  # a missing or damaged result: one line, as from lfvnsi itself
+        print(f"scan_summary: error: {exc}", file=sys.stderr)
+        sys.exit(2)

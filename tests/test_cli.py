@@ -111,10 +111,11 @@ def bad_override(draw) -> tuple[str, str]:
         name = draw(st.sampled_from([n for n, r in PARAMETER_TABLE.items()
                                      if r.low != -math.inf or r.high != math.inf]))
         r = PARAMETER_TABLE[name]
+        step = draw(st.floats(1e-3, 1e3))
         if r.high != math.inf and draw(st.booleans()):
-            value = r.high + draw(st.floats(1e-3, 1e3))
+            value = r.high + max(step, 1e-3 * abs(r.high))
         elif r.low != -math.inf and not r.symmetric:
-            value = r.low - draw(st.floats(1e-3, 1e3))
+            value = r.low - max(step, 1e-3 * abs(r.low))
         else:
             value = (r.high if r.high != math.inf else 1e300) * 2
         return f"{name}={value!r}", name
@@ -165,3 +166,38 @@ def test_bad_toml_is_one_line(tmp_path) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text("M1 = = 3\n")
     _assert_clean_error(_invoke(["point", str(cfg)]))
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["point", "--bounds", "nonsense"], ["--bounds", "nonsense", "'current'"]),
+    (["oscillate", "--n-energies", "abc"], ["--n-energies", "abc", "integer"]),
+    (["point", "--jsn"], ["--jsn", "--json"]),
+    (["scan"], ["SPEC"]),
+    (["frobnicate"], ["frobnicate"]),
+])
+def test_click_usage_errors_are_one_line(args: list[str], named: list[str]) -> None:
+    result = _invoke(args)
+    _assert_clean_error(result)
+    assert all(word in result.stderr for word in named), result.stderr
+    assert "Usage:" not in result.stderr
+
+
+def test_a_directory_as_config_is_one_line(tmp_path) -> None:
+    result = _invoke(["point", str(tmp_path)])
+    _assert_clean_error(result)
+    assert str(tmp_path) in result.stderr and "directory" in result.stderr
+
+
+def test_bare_command_prints_the_help() -> None:
+    result = _invoke([])
+    assert "Usage:" in result.output and "point" in result.output
+
+
+def test_report_says_infinite_where_the_json_has_null() -> None:
+    """The benchmark's Schwarz ratio is infinite (its diagonal eps vanish): the report says so
+    in words, the JSON document has null (strict JSON has no Infinity)."""
+    out = _invoke(["point"]).stdout
+    row = next(line for line in out.splitlines() if "|eps_ab|^2/|eps_aa eps_bb|" in line)
+    assert "infinite" in row
+    doc = json.loads(_invoke(["point", "--json"]).stdout)
+    assert doc["observables"]["schwarz_ratio_u"] is None

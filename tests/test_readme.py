@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import lfvnsi
@@ -21,6 +24,25 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     command = test_line.split("#")[0].strip()
     ci = (Path(__file__).parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert command in ci
+
+
+def test_licence_is_the_mit_licence_pyproject_declares() -> None:
+    root = Path(__file__).parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == {"text": "MIT"}
+    text = (root / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n\nCopyright (c) the lfvnsi authors\n")
+    assert "THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND" in text
+
+
+def test_version_option_prints_the_version_pyproject_declares() -> None:
+    root = Path(__file__).parents[1]
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    proc = subprocess.run([sys.executable, "-m", "lfvnsi", "--version"], capture_output=True,
+                          text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"lfvnsi, version {declared}"
+    assert lfvnsi.__version__ == declared
 
 
 def test_every_parameter_is_in_the_table() -> None:

@@ -5,15 +5,15 @@ Bad input of any kind ends with one line on stderr, ``lfvnsi: error: ...``, and 
 
 from __future__ import annotations
 
-import json
+import errno
 import sys
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from lfvnsi.exceptions import LfvnsiError
+from lfvnsi.exceptions import ConfigError, LfvnsiError
 
 __all__ = ["main"]
 
@@ -24,13 +24,56 @@ def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except LfvnsiError as exc:
-            click.echo(f"lfvnsi: error: {' '.join(str(exc).split())}", err=True)
-            sys.exit(2)
+            _error_exit(str(exc))
+        except OSError as exc:  # a file given on the command line that cannot be read or written
+            if exc.errno == errno.EPIPE:
+                raise  # the reader of a pipe went away: click leaves quietly
+            where = f"{str(exc.filename)!r}: " if exc.filename else ""
+            _error_exit(f"{where}{exc.strerror or exc}")
 
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _echo_json(document: Any, indent: int | None = 1) -> None:
+    """Print a --json document as strict JSON (non-finite numbers as null, see io.strict_json)."""
+    from lfvnsi.io.strict_json import to_json
+
+    click.echo(to_json(document, indent=indent))
+
+
+def _error_exit(message: str) -> NoReturn:
+    click.echo(f"lfvnsi: error: {' '.join(message.split())}", err=True)
+    sys.exit(2)
+
+
+#: click >= 8.2 raises this for a group called without a command (older click prints the help).
+_NO_ARGS_IS_HELP: type[click.ClickException] = getattr(click.exceptions, "NoArgsIsHelpError",
+                                                        type("_Never", (click.ClickException,), {}))
+
+
+class _Group(click.Group):
+    """The command group: click's own usage errors (an unknown option, a value of the wrong type,
+    a directory where a file is expected, ...) get the one-line form of every other error."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _NO_ARGS_IS_HELP as exc:  # bare ``lfvnsi``: the help text, not an error
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            ctx = getattr(exc, "ctx", None)
+            where = f"{ctx.info_name}: " if ctx is not None and ctx.parent is not None else ""
+            hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+            text = exc.format_message()
+            _error_exit(f"{where}{text[:1].lower()}{text[1:].rstrip('.')}{hint}")
+        except click.Abort:
+            click.echo("lfvnsi: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="lfvnsi")
 def cli() -> None:
     """LFV non-standard neutrino interactions from a light Z' (Farzan, arXiv:1912.09408)."""
@@ -56,7 +99,7 @@ def point(config: str | None, overrides: tuple[str, ...], as_json: bool, bound_s
     document = point_document(results)
     document.update(point_constraints(results, bound_set))
     if as_json:
-        click.echo(json.dumps(document, indent=1, allow_nan=True))
+        _echo_json(document)
         return
     from lfvnsi.report import print_point
 
@@ -72,7 +115,7 @@ def reproduce(as_json: bool) -> None:
 
     rows = reproduction_table()
     if as_json:
-        click.echo(json.dumps({"claims": rows}, indent=1, allow_nan=True))
+        _echo_json({"claims": rows})
         return
     from lfvnsi.report import print_reproduction
 
@@ -121,7 +164,7 @@ def oscillate(config: str | None, overrides: tuple[str, ...], as_json: bool,
     if options["plot"]:
         plot_oscillation(result, options["plot"])
     if as_json:
-        click.echo(json.dumps(oscillation_document(result), allow_nan=True))
+        _echo_json(oscillation_document(result), indent=None)
         return
     from lfvnsi.oscillation.report import print_oscillation
 
@@ -163,10 +206,19 @@ def bounds(statuses: tuple[str, ...], observable: str | None, as_json: bool) -> 
     from lfvnsi.constraints import load_bounds
     from lfvnsi.report import print_bounds
 
-    records = [b for b in load_bounds() if (not statuses or b.status in statuses)
+    everything = load_bounds()
+    known = sorted({b.observable for b in everything})
+    if observable is not None and observable not in known:
+        import difflib
+
+        close = difflib.get_close_matches(observable, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ConfigError(f"--observable {observable!r}: no record of the bounds database is on it"
+                          f"{hint}; observables with records: {', '.join(known)}")
+    records = [b for b in everything if (not statuses or b.status in statuses)
                and (observable is None or b.observable == observable)]
     if as_json:
-        click.echo(json.dumps({"bounds": [_bound_json(b) for b in records]}, indent=1))
+        _echo_json({"bounds": [_bound_json(b) for b in records]})
         return
     print_bounds(records)
 
@@ -211,9 +263,12 @@ def cite(config: str | None, overrides: tuple[str, ...], bound_set: str) -> None
               type=click.Choice(["auto", "serial", "processes", "dask"]),
               help="auto: dask with --scheduler, processes with --workers > 1, else serial.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--skip-disk-check", is_flag=True,
+              help="Start even if the parts may not fit on the disk (the estimate assumes no "
+                   "compression); the memory check cannot be skipped.")
 @_one_line_errors
 def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler: str | None,
-         executor: str, quiet: bool) -> None:
+         executor: str, quiet: bool, skip_disk_check: bool) -> None:
     """Scan the parameter space of SPEC (TOML) through the whole pipeline, chunk by chunk."""
     from pathlib import Path
 
@@ -223,9 +278,12 @@ def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler:
     spec = load_spec(spec_path)
     target = Path(out) if out else Path(spec_path).with_name(f"{spec.name}.parquet")
     summary = run_with_progress(spec, target, resume=resume, workers=workers,
-                                executor=executor, scheduler=scheduler, quiet=quiet)
+                                executor=executor, scheduler=scheduler, quiet=quiet,
+                                check_disk=not skip_disk_check)
+    repaired = (f", {summary.chunks_repaired} damaged and computed again"
+                if summary.chunks_repaired else "")
     click.echo(f"{summary.points_computed} points in {summary.chunks_computed} chunks "
-               f"({summary.chunks_skipped} already done) -> {summary.out}  "
+               f"({summary.chunks_skipped} already done{repaired}) -> {summary.out}  "
                f"[{summary.seconds:.1f} s, {summary.points_per_second:.3g} points/s]")
 
 
@@ -280,7 +338,7 @@ def fit(spec: str, as_json: bool, **flags: Any) -> None:
     summary = result.summary()
     if as_json:
         summary["written"] = [str(p) for p in written]
-        click.echo(json.dumps(summary, indent=1, allow_nan=True))
+        _echo_json(summary)
         return
     click.echo(format_summary(summary, written))
 

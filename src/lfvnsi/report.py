@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from lfvnsi.terminal import report_console
+
 __all__ = ["print_bounds", "print_point", "print_reproduction"]
 
 _FLAV = ("e", "mu", "tau")
+
+
+def _number(x: float, spec: str) -> str:
+    """A number as the report shows it: "infinite" or "undefined" where it is not finite (the
+    JSON document has null there; README, JSON document)."""
+    if math.isnan(x):
+        return "undefined"
+    if math.isinf(x):
+        return "infinite" if x > 0 else "-infinite"
+    return format(x, spec)
 
 
 def _matrix_table(title: str, m: dict[str, list[list[float]]], scale: float = 1.0) -> Table:
@@ -26,7 +39,7 @@ def _matrix_table(title: str, m: dict[str, list[list[float]]], scale: float = 1.
 
 def print_point(doc: dict[str, Any], console: Console | None = None) -> None:
     """Print spectrum and couplings of a point document (see ``io.document``)."""
-    console = console or Console()
+    console = console or report_console()
     inp, spec, coup = doc["inputs"], doc["spectrum"], doc["couplings"]
     console.print(f"[bold]lfvnsi point[/bold]  version={inp['version']}  texture={inp['texture']}"
                   f"  alpha={inp['alpha']}  beta={inp['beta']}  g_psi={inp['g_psi']:g}"
@@ -104,13 +117,13 @@ def _print_predictions(console: Console, obs: dict[str, float]) -> None:
     table.add_column("paper's estimate", justify="right")
     for name, label in _PREDICTIONS:
         paper = obs.get(f"{name}_paper_estimate")
-        table.add_row(label, f"{obs[name]:.4g}", "" if paper is None else f"{paper:.4g}")
+        table.add_row(label, _number(obs[name], ".4g"), "" if paper is None else _number(paper, ".4g"))
     console.print(table)
 
 
 def print_reproduction(rows: list[dict[str, Any]], console: Console | None = None) -> None:
     """The paper-reproduction table (``lfvnsi reproduce``), reasons as numbered notes."""
-    console = console or Console()
+    console = console or report_console()
     colour = {"reproduced": "green", "order-of-magnitude estimate": "yellow",
               "does not follow": "red"}
     table = Table(title="The paper's claims recomputed (Farzan, arXiv:1912.09408)",
@@ -120,8 +133,9 @@ def print_reproduction(rows: list[dict[str, Any]], console: Console | None = Non
                           ("verdict", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for i, r in enumerate(rows, start=1):
-        table.add_row(str(i), r["where"], r["claim"], f"{r['paper']:.3g}", f"{r['ours']:.4g}",
-                      f"{r['ratio']:.3g}", f"[{colour[r['verdict']]}]{r['verdict']}[/]")
+        table.add_row(str(i), r["where"], r["claim"], _number(r["paper"], ".3g"),
+                      _number(r["ours"], ".4g"), _number(r["ratio"], ".3g"),
+                      f"[{colour[r['verdict']]}]{r['verdict']}[/]")
     console.print(table)
     for i, r in enumerate(rows, start=1):
         console.print(f"{i:>2}. {r['reason']}")
@@ -132,11 +146,13 @@ def _print_verdict(console: Console, verdict: dict[str, Any]) -> None:
     mark = " (unverified)" if verdict["strongest"] in unverified else ""
     if verdict["allowed"]:
         head = "[bold green]ALLOWED[/bold green]"
-        tail = (f"; closest: {verdict['strongest']}{mark} at {verdict['strongest_ratio']:.3g} of its limit"
+        tail = (f"; closest: {verdict['strongest']}{mark} at "
+                f"{_number(verdict['strongest_ratio'], '.3g')} of its limit"
                 if verdict["strongest"] else "; no bound applies")
     else:
         head = "[bold red]EXCLUDED[/bold red]"
-        tail = (f" by {verdict['strongest']}{mark} ({verdict['strongest_ratio']:.3g} x its limit)"
+        tail = (f" by {verdict['strongest']}{mark} ({_number(verdict['strongest_ratio'], '.3g')} x "
+                f"its limit)"
                 + (f" and {len(verdict['excluded_by']) - 1} more" if len(verdict["excluded_by"]) > 1
                    else ""))
     console.print(f"{head} by the {verdict['bound_set']} bounds{tail}")
@@ -161,8 +177,8 @@ def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
     for e in doc["constraints"]:
         mark = "[green]ok[/]" if e["passed"] else "[bold red]EXCLUDED[/]"
         flag = "" if e["verified"] else " *"
-        table.add_row(e["id"] + flag, e["observable"], f"{e['value']:.3g}", f"{e['limit']:.3g}",
-                      f"{e['ratio']:.3g}", mark)
+        table.add_row(e["id"] + flag, e["observable"], _number(e["value"], ".3g"),
+                      _number(e["limit"], ".3g"), _number(e["ratio"], ".3g"), mark)
     console.print(table)
     console.print("* unverified: number not read from a source the record cites (see data/bounds.md)")
     if doc.get("constraints_skipped"):
@@ -177,14 +193,14 @@ def _print_constraints(console: Console, doc: dict[str, Any]) -> None:
                               ("ratio", "right"), ("", "left")):
             table.add_column(name, justify=justify)  # type: ignore[arg-type]
         for e in tests:
-            table.add_row(e["id"], e["observable"], f"{e['ratio']:.3g}",
+            table.add_row(e["id"], e["observable"], _number(e["ratio"], ".3g"),
                           "would exclude" if e["would_exclude"] else "")
         console.print(table)
 
 
 def print_bounds(records: list[Any], console: Console | None = None) -> None:
     """The bounds database as a table (``lfvnsi bounds``)."""
-    console = console or Console()
+    console = console or report_console()
     table = Table(title=f"Bounds database ({len(records)} records)", title_justify="left")
     for name in ("id", "observable", "limit", "CL", "status", "source", "checked"):
         table.add_column(name)

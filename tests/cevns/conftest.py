@@ -1,4 +1,4 @@
-"""Shared fixtures: the project's shared/ data directory (reference data not shipped in the package)."""
+"""Fixtures: the vendored reference data (tests/data, each folder with its SOURCES.md)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pytest
 
-#: The project's shared data, beside the repository: <repo>/../shared/data.
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+#: Reference data copied into the repository with origin, commit, licence and SHA-256.
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The shared data directory; a missing directory is a failure, never a skip."""
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"shared data directory {SHARED_DATA} is missing: the CEvNS reference tests need "
-                    f"the project's shared/ folder beside the repository")
-    return SHARED_DATA
+def reference_data() -> Path:
+    """The tests' reference data directory (``tests/data``)."""
+    return DATA

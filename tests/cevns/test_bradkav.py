@@ -55,8 +55,8 @@ def _compare(mine: np.ndarray, ref: np.ndarray) -> tuple[float, float]:
 
 @pytest.mark.parametrize(("kind", "min_overlap"), [("ee", 0.9), ("emu", 0.97)])
 def test_allowed_regions_agree_with_reference_grid(kind: str, min_overlap: float,
-                                                   shared_data: Path) -> None:
-    ref = np.loadtxt(shared_data / "bradkav-cevns-coherent2017" / f"COHERENT_NSI_deltachi2_{kind}.txt")
+                                                   reference_data: Path) -> None:
+    ref = np.loadtxt(reference_data / "bradkav-cevns-coherent2017" / f"COHERENT_NSI_deltachi2_{kind}.txt")
     assert ref.shape == (101, 101)
     overlap, angle = _compare(_delta_chi2(kind), ref)
     assert overlap > min_overlap and angle < 1.0, (overlap, angle)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -13,9 +14,6 @@ from lfvnsi.cevns import flux
 from lfvnsi.cevns.detectors import RELEASES, release
 from lfvnsi.cevns.likelihood import likelihood
 from lfvnsi.cevns.rates import predict
-
-SHARED_FOLDERS = {"csi2017": "coherent-csi-2017", "csi2021": "coherent-csi-2021",
-                  "lar2020": "coherent-lar-2020"}
 
 
 @pytest.mark.parametrize("name", RELEASES)
@@ -40,10 +38,10 @@ def test_fitted_cevns_events_match_published_fit(name: str, published: float, un
     assert abs(fitted - published) < uncertainty, fitted
 
 
-def test_lar_prediction_matches_the_released_cevns_pdf(shared_data: Path) -> None:
+def test_lar_prediction_matches_the_released_cevns_pdf(reference_data: Path) -> None:
     rel = release("lar2020")
     mine = predict(rel).bins.reshape(rel.bin_shape)
-    theirs = np.loadtxt(shared_data / "coherent-lar-2020" / "cevnspdf.txt")[:, 3].reshape(12, 8, 10)
+    theirs = np.loadtxt(reference_data / "coherent-lar-2020" / "cevnspdf.txt")[:, 3].reshape(12, 8, 10)
     e_mine, e_theirs = mine.sum(axis=(1, 2)), theirs.sum(axis=(1, 2))
     t_mine, t_theirs = mine.sum(axis=(0, 1)), theirs.sum(axis=(0, 1))
     big = e_theirs > 5
@@ -51,18 +49,18 @@ def test_lar_prediction_matches_the_released_cevns_pdf(shared_data: Path) -> Non
     assert np.all(np.abs(t_mine / t_mine.sum() - t_theirs / t_theirs.sum()) < 0.02)
 
 
-def test_csi2017_spectrum_matches_the_collaboration_prediction(shared_data: Path) -> None:
+def test_csi2017_spectrum_matches_the_collaboration_prediction(reference_data: Path) -> None:
     """Shape of the SM PE spectrum vs the collaboration's histogram (digitised by bradkav/CEvNS)."""
     rel = release("csi2017")
     mine = predict(rel).bins.reshape(rel.bin_shape).sum(axis=1)
-    theirs = np.loadtxt(shared_data / "bradkav-cevns-coherent2017" / "COHERENT_spectrum.txt")[:, 1]
+    theirs = np.loadtxt(reference_data / "bradkav-cevns-coherent2017" / "COHERENT_spectrum.txt")[:, 1]
     assert np.max(np.abs(mine / mine.sum() - theirs / theirs.sum())) < 0.01
 
 
-def test_analytic_timing_reproduces_the_csi2017_arrival_pdfs(shared_data: Path) -> None:
+def test_analytic_timing_reproduces_the_csi2017_arrival_pdfs(reference_data: Path) -> None:
     """The pulse x lifetime model used for CsI 2021 and LAr, with the prompt-neutron mean of the
     2017 release and a 150 ns pulse, reproduces the released neutrino arrival-time PDFs."""
-    d = shared_data / "coherent-csi-2017"
+    d = reference_data / "coherent-csi-2017"
     prompt = np.loadtxt(d / "arrivalTimePDF_promptNeutrinos.txt", delimiter=",")[:, 1]
     delayed = np.loadtxt(d / "arrivalTimePDF_delayedNeutrinos.txt", delimiter=",")[:, 1]
     neutrons = np.loadtxt(d / "arrivalTimePDF_promptNeutrons.txt", delimiter=",")
@@ -72,14 +70,20 @@ def test_analytic_timing_reproduces_the_csi2017_arrival_pdfs(shared_data: Path) 
     assert np.max(np.abs(model[1] - delayed)) < 0.02
 
 
+def _upstream_checksums() -> dict[str, str]:
+    """``release/file`` -> SHA-256 of the upstream file, as data/cevns/README.md records them."""
+    readme = resources.files("lfvnsi.data").joinpath("cevns/README.md").read_text("utf-8")
+    return {m[2]: m[1] for m in re.finditer(r"^ +([0-9a-f]{64})  (\S+)$", readme, re.MULTILINE)}
+
+
 @pytest.mark.parametrize("name", RELEASES)
-def test_packaged_release_files_are_the_shared_copies(name: str, shared_data: Path) -> None:
+def test_packaged_release_files_are_the_upstream_copies(name: str) -> None:
     folder = resources.files("lfvnsi.data").joinpath(f"cevns/{name}")
-    files = [f for f in folder.iterdir() if f.name.endswith(".txt")]
-    assert files
+    files = sorted(f.name for f in folder.iterdir() if f.name.endswith(".txt"))
+    recorded = {k.split("/")[1]: v for k, v in _upstream_checksums().items() if k.startswith(f"{name}/")}
+    assert files and files == sorted(recorded)
     for f in files:
-        original = shared_data / SHARED_FOLDERS[name] / f.name
-        assert hashlib.sha256(f.read_bytes()).hexdigest() == hashlib.sha256(original.read_bytes()).hexdigest()
+        assert hashlib.sha256(folder.joinpath(f).read_bytes()).hexdigest() == recorded[f], f
 
 
 def test_observed_counts_match_the_sources_cross_checks() -> None:

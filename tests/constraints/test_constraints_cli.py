@@ -75,3 +75,14 @@ def test_point_counts_the_unverified_bounds_and_names_those_that_decide() -> Non
     assert v["unverified_deciding"] and v["excluded_only_by_unverified"] is False
     out = " ".join(run("point", "--set", "g_B=3e-3").split())
     assert "(unverified)" in out and "Unverified bounds among those that exclude it" in out
+
+
+def test_an_observable_without_records_is_an_error_not_an_empty_table() -> None:
+    result = CliRunner().invoke(cli, ["bounds", "--observable", "Br_h_in"])
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lfvnsi: error: --observable 'Br_h_in'")
+    assert "did you mean 'Br_h_inv'" in lines[0] and "R_mue_Au" in lines[0]
+    # a known observable with no record of the chosen status is an empty table, not an error
+    doc = json.loads(run("bounds", "--observable", "Br_h_inv", "--status", "future", "--json"))
+    assert all(b["observable"] == "Br_h_inv" and b["status"] == "future" for b in doc["bounds"])

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from lfvnsi import HierarchyError, ParameterError, Parameters, compute_spectrum
+from lfvnsi.cli import cli
+from lfvnsi.constants import standard_model
+from lfvnsi.model.parameters import PARAMETER_TABLE
 
 
 @pytest.mark.parametrize(("kw", "name", "shown"), [
@@ -76,3 +82,53 @@ def test_rows_is_the_slice_of_every_array_parameter() -> None:
         np.testing.assert_array_equal(getattr(sub, name), getattr(want, name))
     assert p.rows(18, 99).shape == (2,)  # clipped like a slice
     assert not sub.M1.flags.writeable  # still read-only views
+
+
+MASSES = [n for n, r in PARAMETER_TABLE.items() if r.unit == "GeV" and not n.startswith("mu_")]
+
+
+def test_every_mass_has_an_upper_limit_and_its_reason() -> None:
+    """The mu entries are limited relative to the heavy masses (spectrum); every other mass has a
+    finite upper limit in the table, and the table says where it comes from."""
+    assert set(MASSES) == {"m_zprime", "mt_alpha", "mt_beta", "M1", "M2", "m1", "m2", "mp1", "mp2",
+                           "M_N"}
+    for name in MASSES:
+        r = PARAMETER_TABLE[name]
+        assert math.isfinite(r.high) and r.why, name
+        assert r.why in r.describe(name)
+
+
+def test_mass_limits_are_the_stated_physics() -> None:
+    # |lambda| <= sqrt(4 pi) with v from the Standard-Model inputs: 617 GeV
+    v = standard_model().v
+    assert v == pytest.approx(246.22, abs=0.01)
+    for name in ("mt_alpha", "mt_beta"):
+        assert PARAMETER_TABLE[name].high == pytest.approx(math.sqrt(4 * math.pi) * v / math.sqrt(2),
+                                                           rel=1e-12)
+    for name in ("M1", "M2", "M_N", "m1", "m2", "mp1", "mp2"):  # the Planck mass, 1.22089e19 GeV
+        assert PARAMETER_TABLE[name].high == pytest.approx(1.22089e19, rel=1e-5)
+    for name in ("M1", "M2", "M_N"):
+        assert PARAMETER_TABLE[name].low == 1e-6
+    assert (PARAMETER_TABLE["m_zprime"].low, PARAMETER_TABLE["m_zprime"].high) == (1e-18, 10.0)
+
+
+@pytest.mark.parametrize(("override", "name"), [
+    ("M1=1e308", "M1"), ("M1=1e300", "M1"), ("mt_alpha=1e200", "mt_alpha"),
+    ("mt_alpha=1e10", "mt_alpha"), ("M_N=1e-300", "M_N"), ("M_N=1e-12", "M_N"),
+    ("m_zprime=1e-300", "m_zprime"), ("mp1=-1e30", "mp1"), ("a_tau=1e5", "a_tau"),
+])
+def test_extreme_masses_are_refused_in_one_line(override: str, name: str) -> None:
+    """Once a LinAlgError (M1 = 1e300), NaN and inf with an 'excluded at inf x' verdict (M_N =
+    1e-12), or silently accepted (mt_alpha = 1e10)."""
+    for args in (["point", "--set", override], ["point", "--set", override, "--json"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"lfvnsi: error: parameter {name!r} = ")
+        assert "allowed range" in lines[0] or "perturbative" in lines[0]
+
+
+def test_a_lepton_coupling_is_perturbative_in_the_gauged_scheme_only() -> None:
+    with pytest.raises(ParameterError, match=r"'a_mu'.*\|a_mu g_B\| <= sqrt\(4 pi\).*index \(1,\)"):
+        Parameters.benchmark().replace(a_mu=np.array([0.0, 4e4]))
+    Parameters.benchmark().replace(matter="kinetic", a_mu=4e4)  # a_l is not used there

@@ -1,27 +1,24 @@
-"""Shared helpers: the reference data folder and the conventions of the codes behind it.
+"""Helpers: the reference data folders and the conventions of the codes behind them.
 
 Every reference code was run with its own constants; to compare at full precision we hand our
 engine the same V_CC and the same baseline in natural units, by rescaling density and length
-(exactly what the reference authors did for the peer codes; SOURCES.md and the upstream README
-beside the data give the constants).
+(exactly what the reference authors did for the peer codes; the data's SOURCES.md and the JSON
+``constants`` blocks give them).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from lfvnsi.oscillation.matter import km_to_per_GeV, potential_per_density_GeV
 
-#: shared/ sits beside the repository (worktrees: /work/<name>, CI: a copy beside the clone).
-SHARED = Path(os.environ.get("LFVNSI_SHARED", Path(__file__).resolve().parents[3] / "shared"))
-REFERENCE_DIR = SHARED / "data" / "nuoscprobexact-reference-values"
-PREM_DIR = SHARED / "data" / "prem"
+#: Vendored reference data, each folder with its SOURCES.md (origin, commit, licence, SHA-256).
+DATA = Path(__file__).resolve().parents[1] / "data"
+REFERENCE_DIR = DATA / "nuoscprobexact-reference-values"
+PREM_DIR = DATA / "prem"
 
 # NuOscProbExact 1.13 globaldefs (the convention of the mpmath, GLoBES, NuFast and Prob3++
 # fixtures): 1 km = 5.06773e9 eV^-1 and N_e = rho Y_e / ((m_p + m_n)/2).
@@ -53,7 +50,5 @@ NOPE_LENGTH_SCALE = length_scale(NOPE_KM_PER_EV)
 
 def load_reference(name: str) -> Any:
     path = REFERENCE_DIR / name
-    if not path.exists():
-        pytest.fail(f"reference file {path} is missing (set LFVNSI_SHARED to the shared/ folder)")
     return json.loads(path.read_text(encoding="utf-8")) if name.endswith(".json") else \
         path.read_text(encoding="utf-8")

@@ -112,3 +112,79 @@ def test_missing_extra_names_the_pip_command(tmp_path: Path) -> None:
         assert proc.returncode == 2
         assert f"pip install 'lfvnsi[{extra}]'" in proc.stderr
         assert proc.stderr.strip().count("\n") == 0
+
+
+def _invoke(*args: str):
+    from click.testing import CliRunner
+
+    from lfvnsi.cli import cli
+
+    return CliRunner().invoke(cli, ["oscillate", *args])
+
+
+def _one_line_error(result, *needles: str) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("lfvnsi: error: "), result.stderr
+    assert all(n in lines[0] for n in needles), lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (("--baseline", "1e30"), "baseline_km"), (("--energy-min", "1e-30"), "energy_min_GeV"),
+    (("--density", "1e30"), "density_g_cm3"),
+    (("--preset", "atmospheric", "--energy-min", "1e-6", "--set", "g_B=1", "--set", "a_tau=1",
+      "--set", "m_zprime=1e-15"), "eps_matter"),
+])
+def test_extremes_that_gave_nan_are_refused_naming_the_input(args: tuple[str, ...], name: str
+                                                            ) -> None:
+    _one_line_error(_invoke(*args, "--json"), repr(name))
+
+
+def test_the_phase_limit_is_the_vacuum_phase_of_the_textbook() -> None:
+    """In vacuum the phase is dm^2 L/(2E) = 2 x 1.26693 dm^2[eV^2] L[km]/E[GeV]: the refusal
+    quotes the baseline where the largest one reaches 1e8 rad, and just below it the run is
+    fine (rows of P sum to 1)."""
+    from lfvnsi.oscillation import OscillationParameters
+
+    osc = OscillationParameters.best_fit()
+    dm2 = max(abs(osc.dm31_eV2), abs(osc.dm31_eV2 - osc.dm21_eV2), abs(osc.dm21_eV2))
+    expected = 1e8 * 0.5 / (2 * 1.26693 * dm2)
+    line = _one_line_error(_invoke("--density", "0", "--baseline", "1e12", "--n-energies", "3"),
+                           "'baseline_km'")
+    quoted = float(line.rsplit("baseline_km <= ", 1)[1])
+    assert quoted == pytest.approx(expected, rel=1e-3)
+    ok = _invoke("--density", "0", "--baseline", f"{0.99 * quoted:.6g}", "--n-energies", "3",
+                 "--json")
+    assert ok.exit_code == 0, ok.output
+    P = np.array(json.loads(ok.stdout)["P"])
+    assert np.all(np.isfinite(P)) and np.max(np.abs(P.sum(axis=1) - 1)) < 1e-6
+    _one_line_error(_invoke("--density", "0", "--baseline", f"{1.01 * quoted:.6g}"), "baseline_km")
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    (("--preset", "dune", "--cos-zenith-min", "-0.5"), "cos_zenith_min"),
+    (("--preset", "t2hk", "--slabs", "4"), "slabs_per_segment"),
+    (("--preset", "atmospheric", "--baseline", "100"), "baseline_km"),
+    (("--preset", "atmospheric", "--Ye", "0.4"), "Ye"),
+])
+def test_an_option_of_the_other_kind_of_preset_is_refused(args: tuple[str, ...], name: str) -> None:
+    preset = args[1]
+    _one_line_error(_invoke(*args), repr(name), repr(preset), "does not apply")
+
+
+def test_a_config_table_option_of_the_other_kind_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[oscillation]\npreset = 'dune'\nn_zenith = 10\n")
+    _one_line_error(_invoke(str(config)), "'n_zenith'", "'dune'")
+
+
+def test_the_earth_grid_is_bounded() -> None:
+    _one_line_error(_invoke("--preset", "atmospheric", "--n-zenith", "100000", "--n-energies",
+                            "1000"), "'n_zenith'", "n_zenith <= 10000")
+
+
+@pytest.mark.parametrize(("option", "path"), [("--out", "/proc/x.csv"), ("--out", "/dev/null/x.parquet"),
+                                              ("--plot", "/proc/x.png")])
+def test_an_unwritable_output_is_one_line(option: str, path: str) -> None:
+    _one_line_error(_invoke("--n-energies", "4", option, path), "x.")

@@ -13,9 +13,7 @@ from .reference import PREM_DIR
 
 
 def test_polynomials_reproduce_every_row_of_the_iris_table() -> None:
-    path = PREM_DIR / "PREM_1s.csv"
-    assert path.exists(), path
-    rows = np.loadtxt(path, delimiter=",")
+    rows = np.loadtxt(PREM_DIR / "PREM_1s.csv", delimiter=",")
     assert rows.shape == (199, 10)
     model = prem()
     r, rho = rows[:, 0], rows[:, 2]

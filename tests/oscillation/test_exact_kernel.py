@@ -1,6 +1,6 @@
 """The 3x3 evolution operator against 50-digit mpmath and closed forms, including stiff cases.
 
-shared/.../stiff_reference.json holds 4x4 (3+1) matrices only, outside a three-flavour engine;
+NuOscProbExact's stiff_reference.json (its tests/ folder) holds 4x4 (3+1) matrices only, outside a three-flavour engine;
 the same recipes (a pair split by 1e-8 and 1e-16, exact degeneracy, strong hierarchy, random
 Hermitian) are rebuilt here at 3x3 and refereed by mpmath.expm at 50 digits.
 """

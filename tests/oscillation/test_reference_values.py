@@ -1,6 +1,6 @@
-"""Agreement with the reference values of other codes (shared/data/nuoscprobexact-reference-values).
+"""Agreement with the reference values of other codes (tests/data/nuoscprobexact-reference-values).
 
-Each fixture is compared in its own conventions (conftest: density and length rescaled so that V_CC
+Each fixture is compared in its own conventions (reference.py: density and length rescaled so that V_CC
 and L in natural units are the code's). Tolerances are the codes' own precision: a peer code's
 output is compared at the distance it has from the 50-digit mpmath referee (so we are as close
 to it as it is to the exact answer), the mpmath values themselves at round-off.

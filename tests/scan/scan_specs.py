@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from lfvnsi.scan import read_results
+from lfvnsi.scan import read_description, read_results
+from lfvnsi.scan.results import part_name, part_record, write_description
 from lfvnsi.scan.spec import ScanSpec, spec_from_mapping
 
 #: The lepton-number-conserving benchmark with a consistent texture (as examples/scan.toml).
@@ -48,3 +49,22 @@ def assert_same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:
             np.testing.assert_array_equal(value, b[k], err_msg=k)
         else:
             assert np.array_equal(value, b[k]), k
+
+
+def replace_part(out: Path, chunk: int, table: Any, recorded: bool = True) -> None:
+    """Write ``table`` as part ``chunk`` of the result ``out``. With ``recorded`` its record in
+    _scan.json is updated as a scan would; without, the record is dropped, as in a result
+    written by an lfvnsi that kept none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink)
+    data = sink.getvalue()
+    (out / part_name(chunk)).write_bytes(data.to_pybytes())
+    description = read_description(out)
+    if recorded:
+        description["parts"][part_name(chunk)] = part_record(data, table.num_rows)
+    else:
+        description["parts"].pop(part_name(chunk))
+    write_description(out, description)

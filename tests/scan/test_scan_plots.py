@@ -18,6 +18,7 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import StepPatch
+from scan_specs import replace_part
 
 from lfvnsi.constraints import load_bounds
 from lfvnsi.exceptions import ConfigError
@@ -159,6 +160,9 @@ def test_bad_input_is_one_error_naming_it(result_dir: Path, scan: ScanTable, tmp
     with pytest.raises(ConfigError, match="eps_"):
         reach_figure(ScanTable(scan.path, {k: v for k, v in scan.columns.items()
                                            if not k.startswith("eps_")}, scan.description))
+    # the reach's y axis is "largest |eps|": another column would be mislabelled
+    with pytest.raises(ConfigError, match=r"NSI columns \(eps_\*\), not 'g_psi'.*keeps eps_"):
+        reach_figure(scan, ["g_psi"])
 
 
 def lfvnsi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -181,6 +185,7 @@ def test_cli_plot_writes_png_and_pdf(result_dir: Path, tmp_path: Path) -> None:
     (("--x", "nonsense"), "'nonsense'"),
     (("--out", "plot.svg"), ".png or .pdf"),
     (("--reach", "--y", "g_psi", "--bins", "0"), "bins"),
+    (("--reach", "--y", "g_psi"), "not 'g_psi'"),
 ])
 def test_cli_plot_errors_are_one_line(result_dir: Path, tmp_path: Path, args: tuple[str, ...],
                                       needle: str) -> None:
@@ -220,7 +225,7 @@ def test_points_that_could_not_be_evaluated_are_left_out(result_dir: Path, tmp_p
         table["valid"][i], table["allowed"][i], table["strongest"][i] = False, False, None
         table["eps_u_emu"][i] = float("nan")
     nullable = pa.schema([f.with_nullable(True) for f in original.schema])  # None below
-    pq.write_table(pa.table(table, schema=nullable), part)
+    replace_part(copy, 0, pa.table(table, schema=nullable))
     scan = load_scan(copy)
     fig = region_figure(scan)
     assert sum(len(c.get_offsets()) for c in collections(fig).values()) == 230

@@ -3,11 +3,13 @@ single-point evaluation, and points that cannot be evaluated are flagged, not fa
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from scan_specs import assert_same, columns, spec
+from scan_specs import assert_same, columns, replace_part, spec
 
 from lfvnsi.constraints import evaluate_constraints
 from lfvnsi.exceptions import ConfigError, HierarchyError
@@ -103,6 +105,44 @@ def test_parts_are_required_columns_and_older_nullable_parts_still_read(
     part = out / "part-000001.parquet"
     assert not any(f.nullable for f in pq.read_schema(part))
     old = pq.read_table(part)
-    pq.write_table(pa.table({k: old.column(k) for k in old.column_names}), part)  # nullable
+    # nullable, as an older lfvnsi wrote parts (and kept no record of them)
+    replace_part(out, 1, pa.table({k: old.column(k) for k in old.column_names}), recorded=False)
     assert all(f.nullable for f in pq.read_schema(part))
     assert_same(columns(out), serial)
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_workers_from_a_plain_script_without_a_main_guard(tmp_path: Path, executor: str) -> None:
+    """Spawned workers used to run the calling script again (no `if __name__ == "__main__":`),
+    breaking the pool (BrokenProcessPool; Dask: 'Nanny failed to start'). The script runs once
+    and its result equals a run in one process."""
+    script = tmp_path / "plain.py"
+    script.write_text(f"""import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from scan_specs import spec
+from lfvnsi.scan import run_scan
+summary = run_scan(spec(points=2000, chunk=500), sys.argv[1], workers=2, executor={executor!r})
+print("done", summary.points_computed)
+""")
+    out = tmp_path / "plain.parquet"
+    proc = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True,
+                          timeout=300, check=False, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["done 2000"]
+    run_scan(spec(points=2000, chunk=500), tmp_path / "serial.parquet")
+    assert_same(columns(out), columns(tmp_path / "serial.parquet"))
+
+
+def test_ratios_beyond_float32_are_stored_as_its_largest_value(tmp_path: Path) -> None:
+    """A Yukawa of 1e18 GeV gives ratios to some limits beyond 3.4e38: stored as the largest
+    float32 (once an overflow warning and inf), never inf."""
+    from lfvnsi.scan import spec_from_mapping
+
+    doc = {"parameters": {}, "scan": {"sampler": "random", "points": 1, "chunk": 1, "seed": 0,
+                                      "vary": {"mp2": {"range": [1.0, 1e18]}}}}
+    out = tmp_path / "big.parquet"
+    run_scan(spec_from_mapping(doc), out)
+    ratios = {k: v for k, v in columns(out).items() if k.startswith("ratio:")}
+    top = np.finfo(np.float32).max
+    assert any(v[0] == top for v in ratios.values())
+    assert all(np.isnan(v[0]) or np.isfinite(v[0]) for v in ratios.values())

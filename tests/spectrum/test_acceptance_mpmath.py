@@ -18,6 +18,8 @@ eps x g_psi for general ones, see below).
 
 from __future__ import annotations
 
+import math
+
 import mpmath as mp
 import numpy as np
 import pytest
@@ -211,3 +213,22 @@ def test_general_complex_textures_against_mpmath(version: str) -> None:
         # eps x g_psi (built-in textures keep them exactly: no floor there).
         _check(f"general {version} #{i}", light_ref, heavy_ref, g_ref, s.masses, s.mixing,
                mm.matrix, c.g_nu, g_floor=1e-16 * 0.3)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "compiled"])
+@pytest.mark.parametrize("scale", [1e6, 1e10, 1e14])
+def test_heavy_states_far_above_the_electroweak_scale_against_mpmath(scale: float,
+                                                                     backend: str) -> None:
+    """The parameter table admits heavy masses up to the Planck mass: the spectrum keeps the
+    accuracy of the random points above at 1e6 - 1e14 GeV (light masses 1e-20 - 1e-40 GeV; the
+    referee needs 40 digits more than the ratio of the scales)."""
+    pt = Parameters.benchmark().to_dict()
+    pt.update(M1=1.1 * scale, M2=1.7 * scale, M_N=1.3 * scale, mp1=2.0 * scale, mp2=2.5 * scale,
+              mt_alpha=300.0, mt_beta=100.0)
+    params = Parameters(**pt)
+    s = compute_spectrum(params, backend=backend)
+    c = compute_couplings(params, s)
+    M, Q = (np.array(x) for x in reference_matrix(pt))
+    with mp.workdps(40 + 2 * int(math.log10(scale))):
+        light_ref, heavy_ref, g_ref = reference_spectrum(M, Q, pt["g_psi"])
+    _check(f"heavy scale {scale:g}", light_ref, heavy_ref, g_ref, s.masses, s.mixing, M, c.g_nu)

@@ -5,7 +5,6 @@ References: DESIGN.md (public contract); README section "CEvNS".
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -13,6 +12,7 @@ import click
 from lfvnsi.cevns.detectors import RELEASES
 from lfvnsi.cevns.form_factors import FORM_FACTORS
 from lfvnsi.exceptions import ConfigError, LfvnsiError, ParameterError
+from lfvnsi.io.strict_json import to_json
 
 __all__ = ["CEVNS_OPTIONS", "cevns_options", "run_cevns"]
 
@@ -67,7 +67,7 @@ def run_cevns(config: str | None, overrides: tuple[str, ...], datasets: str | No
         paths = []
     document = {name: res.summary() for name, res in results.items()}
     if as_json:
-        click.echo(json.dumps(document, indent=1))
+        click.echo(to_json(document))
         return
     m = float(params.m_zprime)
     click.echo(f"lfvnsi cevns  m_Z'={m:g} GeV  matter={params.matter}  form factor={ff}")

@@ -43,16 +43,16 @@ def coupling_notes(params: Parameters, spectrum: Spectrum, couplings: Couplings)
             f"for this texture; use texture 'consistent' (lnc).")
     else:
         estimate = g_psi * float(spectrum.sin_alpha * spectrum.sin_beta)
-        ratio = off / estimate if estimate else float("nan")
+        ratio = f"ratio {off / estimate:.6f}" if estimate else "no ratio: the estimate vanishes"
         notes.append(
             f"|(g_nu)_{pair}| = {off:.6g} = {off / g_psi:.6g} g_psi; the paper's Eq. 15 estimate "
-            f"g_psi sin(alpha) sin(beta) = {estimate:.6g} (ratio {ratio:.6f}; the difference is the "
+            f"g_psi sin(alpha) sin(beta) = {estimate:.6g} ({ratio}; the difference is the "
             f"flavour projection, O(Theta^2), REFERENCE 4.6).")
         if params.mu_21 == 0 and params.mu_21R == 0:
             notes.append(f"Z2 exact (mu_21 = 0): no diagonal coupling, max|(g_nu)_ff| = {diag:.3g}.")
         else:
-            notes.append(f"Z2 broken by mu_21: max|(g_nu)_ff| = {diag:.3g} "
-                         f"({diag / off if off else float('inf'):.3g} of the off-diagonal one).")
+            share = f"{diag / off:.3g} of the off-diagonal one" if off else "no off-diagonal one"
+            notes.append(f"Z2 broken by mu_21: max|(g_nu)_ff| = {diag:.3g} ({share}).")
     return notes
 
 

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+import scipy.constants as codata
 
 from lfvnsi.exceptions import ParameterError
 
@@ -28,6 +29,27 @@ TEXTURES = ("paper", "consistent", "effective")
 MATTER_SCHEMES = ("gauged", "kinetic")
 
 _PERTURBATIVE = math.sqrt(4.0 * math.pi)
+#: v = (sqrt2 G_F)^(-1/2) from CODATA's G_F (as ``constants.standard_model().v``, without loading
+#: the particle tables): the largest mt = lambda v/sqrt2 with a perturbative |lambda| <= sqrt(4 pi).
+_V_HIGGS = 1.0 / math.sqrt(math.sqrt(2.0) * codata.physical_constants["Fermi coupling constant"][0])
+_MT_MAX = _PERTURBATIVE * _V_HIGGS / math.sqrt(2.0)
+#: The Planck mass (GeV): no mass of a quantum field theory without gravity goes beyond it.
+_M_PLANCK = codata.physical_constants["Planck mass energy equivalent in GeV"][0]
+#: A singlet lighter than this is not heavy: the inverse seesaw puts its mu terms 1e3 below the
+#: heavy masses (``spectrum.MU_RATIO_MAX``) and its light neutrinos (up to ~1 eV) further below.
+_HEAVY_MIN = 1e-6
+#: The Z' is light: its couplings leave out Z-Z' mass mixing, a relative correction of order
+#: (m_Z'/m_Z)^2 (1.2% at 10 GeV), and its width has no W, Z, h or top channel.
+_M_ZPRIME_MAX = 10.0
+#: Below ~1e-18 GeV the Z' force reaches beyond ~200 m (1/m_Z'), further than matter is uniform
+#: around a neutrino, and the matter potential is no longer the local eps^f N_f computed here.
+_M_ZPRIME_MIN = 1e-18
+_WHY_MT = "perturbative Yukawa, |lambda| <= sqrt(4 pi)"
+_WHY_HEAVY = (f"a heavy state lies above {_HEAVY_MIN:g} GeV (1 keV), far above the light neutrinos, "
+              "and below the Planck mass")
+_WHY_YUKAWA = "below the Planck mass"
+_WHY_ZPRIME = ("a light Z' (no Z-Z' mass mixing, no W, Z, h or top channel) whose force is short-"
+               "ranged (1/m_Z' < 200 m)")
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,7 @@ class _Range:
     low_open: bool = False
     high_open: bool = False
     symmetric: bool = False  # the bound applies to |value|
+    why: str = ""  # where the limits come from, when it is not plain
 
     def admits(self, x: np.ndarray) -> np.ndarray:
         y = np.abs(x) if self.symmetric else x
@@ -56,7 +79,8 @@ class _Range:
         unit = f" ({self.unit})" if self.unit else ""
         if not left and not right:
             return f"any finite real number{unit}"
-        return f"{left}{var}{right}{unit}"
+        why = f": {self.why}" if self.why else ""
+        return f"{left}{var}{right}{unit}{why}"
 
 
 _MASS = "GeV"
@@ -64,17 +88,25 @@ _MASS = "GeV"
 PARAMETER_TABLE: dict[str, _Range] = {
     "g_psi": _Range("", "U(1)' gauge coupling times the psi charge (Eq. 9)", 0.0, _PERTURBATIVE,
                     low_open=True),
-    "m_zprime": _Range(_MASS, "Z' mass", 0.0, low_open=True),
-    "mt_alpha": _Range(_MASS, "lambda_alpha v/sqrt2: nu_alpha -- (N~_1R)^c entry (Eq. 10)", 0.0),
-    "mt_beta": _Range(_MASS, "lambda_beta v/sqrt2: nu_beta -- (N~_2R)^c entry (Eq. 10)", 0.0),
-    "M1": _Range(_MASS, "Dirac mass N~_1L -- (N~_1R)^c (Eq. 10)", 0.0, low_open=True),
-    "M2": _Range(_MASS, "Dirac mass N~_2L -- (N~_2R)^c (Eq. 10)", 0.0, low_open=True),
-    "m1": _Range(_MASS, "Y1 v_phi: psi_R(N1) -- (N~_1R)^c, the paper's Yukawa (Eq. 13)"),
-    "m2": _Range(_MASS, "Y2 v_phi: psi_R(N2) -- (N~_2R)^c, the paper's Yukawa (Eq. 13)"),
-    "mp1": _Range(_MASS, "Y'1 v_phi: psi_L(N1) -- N~_1L, lnc only (REFERENCE R.2.4)"),
-    "mp2": _Range(_MASS, "Y'2 v_phi: psi_L(N2) -- N~_2L, lnc only (REFERENCE R.2.4)"),
-    "M_N": _Range(_MASS, "psi mass: Majorana (lnv, Eq. 7) or Dirac (lnc, Eq. 17)", 0.0,
-                  low_open=True),
+    "m_zprime": _Range(_MASS, "Z' mass", _M_ZPRIME_MIN, _M_ZPRIME_MAX, why=_WHY_ZPRIME),
+    "mt_alpha": _Range(_MASS, "lambda_alpha v/sqrt2: nu_alpha -- (N~_1R)^c entry (Eq. 10)", 0.0,
+                       _MT_MAX, why=_WHY_MT),
+    "mt_beta": _Range(_MASS, "lambda_beta v/sqrt2: nu_beta -- (N~_2R)^c entry (Eq. 10)", 0.0,
+                      _MT_MAX, why=_WHY_MT),
+    "M1": _Range(_MASS, "Dirac mass N~_1L -- (N~_1R)^c (Eq. 10)", _HEAVY_MIN, _M_PLANCK,
+                 why=_WHY_HEAVY),
+    "M2": _Range(_MASS, "Dirac mass N~_2L -- (N~_2R)^c (Eq. 10)", _HEAVY_MIN, _M_PLANCK,
+                 why=_WHY_HEAVY),
+    "m1": _Range(_MASS, "Y1 v_phi: psi_R(N1) -- (N~_1R)^c, the paper's Yukawa (Eq. 13)", 0.0,
+                 _M_PLANCK, symmetric=True, why=_WHY_YUKAWA),
+    "m2": _Range(_MASS, "Y2 v_phi: psi_R(N2) -- (N~_2R)^c, the paper's Yukawa (Eq. 13)", 0.0,
+                 _M_PLANCK, symmetric=True, why=_WHY_YUKAWA),
+    "mp1": _Range(_MASS, "Y'1 v_phi: psi_L(N1) -- N~_1L, lnc only (REFERENCE R.2.4)", 0.0,
+                  _M_PLANCK, symmetric=True, why=_WHY_YUKAWA),
+    "mp2": _Range(_MASS, "Y'2 v_phi: psi_L(N2) -- N~_2L, lnc only (REFERENCE R.2.4)", 0.0,
+                  _M_PLANCK, symmetric=True, why=_WHY_YUKAWA),
+    "M_N": _Range(_MASS, "psi mass: Majorana (lnv, Eq. 7) or Dirac (lnc, Eq. 17)", _HEAVY_MIN,
+                  _M_PLANCK, why=_WHY_HEAVY),
     "mu_L1": _Range(_MASS, "(N~_1L, N~_1L) matrix entry (= 2 mu_1L of Eq. 11)"),
     "mu_L2": _Range(_MASS, "(N~_2L, N~_2L) matrix entry (= 2 mu_2L of Eq. 11)"),
     "mu_R1": _Range(_MASS, "((N~_1R)^c, (N~_1R)^c) matrix entry (= 2 mu_1R of Eq. 11)"),
@@ -108,7 +140,7 @@ def _array(name: str, value: Any) -> np.ndarray:
         raise ParameterError(name, value, "must be a real number (or an array of them)")
     try:
         arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond float64
         raise ParameterError(name, value, "must be a real number (or an array of them)") from None
     return arr
 
@@ -184,6 +216,18 @@ class Parameters:
             object.__setattr__(self, name, full)
         object.__setattr__(self, "shape", tuple(shape))
         self._check_texture()
+        if self.matter == "gauged":
+            self._check_lepton_couplings()
+
+    def _check_lepton_couplings(self) -> None:
+        """The gauged lepton couplings g_l = -a_l g_B obey the same perturbative limit as g_B."""
+        for name in ("a_e", "a_mu", "a_tau"):
+            ok = np.abs(getattr(self, name) * self.g_B) <= _PERTURBATIVE
+            if not np.all(ok):
+                bad, where = _first_bad(getattr(self, name), ok)
+                g_B, _ = _first_bad(self.g_B, ok)
+                raise ParameterError(name, bad, f"|{name} g_B| <= sqrt(4 pi) = {_PERTURBATIVE:.6g} "
+                                     f"(a perturbative lepton coupling; g_B = {g_B:g}){where}")
 
     def _check_texture(self) -> None:
         tex, ver = self.texture, self.version

@@ -9,13 +9,14 @@ from rich.table import Table
 from lfvnsi.oscillation.document import FLAVOUR_NAMES
 from lfvnsi.oscillation.presets import channel_indices
 from lfvnsi.oscillation.run import OscillationResult
+from lfvnsi.terminal import report_console
 
 __all__ = ["print_oscillation"]
 
 
 def print_oscillation(r: OscillationResult, console: Console | None = None) -> None:
     """Print eps^m, the largest |Delta P| per channel and the run's channel on a few energies."""
-    console = console or Console()
+    console = console or report_console()
     o = r.options
     osc = r.oscillation_parameters
     nu = "antineutrinos" if o["antineutrino"] else "neutrinos"

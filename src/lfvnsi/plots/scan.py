@@ -31,7 +31,7 @@ from lfvnsi.constraints import Bound, load_bounds
 from lfvnsi.exceptions import ConfigError
 from lfvnsi.plots.figure import check_path, new_figure, save_figure
 from lfvnsi.plots.fit import parameter_label
-from lfvnsi.scan.results import read_description, read_results, require_pyarrow
+from lfvnsi.scan.results import read_description, read_results, result_columns
 
 __all__ = ["ALLOWED_COLOUR", "OTHER_COLOUR", "ScanTable", "load_scan", "plot_scan", "reach_figure",
            "reach_values", "region_figure", "scan_columns"]
@@ -99,19 +99,7 @@ def _unknown(path: Path, name: str, names: tuple[str, ...]) -> None:
 
 def scan_columns(path: str | Path) -> tuple[str, ...]:
     """The column names of a scan result (from the schema of its first part)."""
-    pq = require_pyarrow()
-    path = Path(path)
-    if not path.is_dir():
-        raise ConfigError(f"{str(path)!r} is not an lfvnsi scan result (a directory with "
-                          f"_scan.json and part-*.parquet)")
-    read_description(path)
-    parts = sorted(path.glob("part-*.parquet"))
-    if not parts:
-        raise ConfigError(f"{str(path)!r} holds no finished chunk yet")
-    try:
-        return tuple(pq.read_schema(parts[0]).names)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"cannot read {str(parts[0])!r}: {exc}") from None
+    return result_columns(path)
 
 
 def load_scan(path: str | Path, columns: list[str] | None = None) -> ScanTable:
@@ -185,6 +173,12 @@ def region_figure(scan: ScanTable, x: str | None = None, y: str | None = None,
         shown &= xv > 0
     if log_y:
         shown &= yv > 0
+    if not np.any(shown):  # an empty log axis is an error in matplotlib, and says nothing
+        invalid = int(np.sum(~valid))
+        raise ConfigError(f"no point of the scan result {str(scan.path)!r} can be drawn in "
+                          f"({x}, {y}): of its {scan.size} points {invalid} could not be "
+                          f"evaluated and {scan.size - invalid} have no finite (or, on a log "
+                          f"axis, positive) value")
     strongest = scan.columns.get("strongest", np.full(scan.size, "", dtype=object))
     excluded = shown & ~allowed
     named, counts = _categories(strongest[excluded], n_legend)
@@ -288,8 +282,14 @@ def reach_figure(scan: ScanTable, columns: list[str] | None = None, n_bins: int 
         raise ConfigError(f"option 'bins' = {n_bins!r} must be a positive integer")
     edges = np.geomspace(valid_m.min(), valid_m.max(), n_bins + 1)
     explicit = columns is not None
+    kept = [c for c in scan.names if c.startswith("eps_")]
     if columns is None:
-        columns = [c for c in scan.names if c.startswith("eps_")]
+        columns = kept
+    for c in columns:  # the y axis is "largest |eps|": another column would be mislabelled
+        if not c.startswith("eps_"):
+            raise ConfigError(f"the reach plot shows NSI columns (eps_*), not {c!r}; "
+                              f"{str(scan.path)!r} keeps {', '.join(kept) or 'no eps_* column'} "
+                              f"(for other columns use the region plot: --x, --y without --reach)")
     reach = {}
     for c in columns:
         scan.numeric(c)

@@ -13,16 +13,11 @@ __all__ = ["run_with_progress"]
 
 def run_with_progress(spec: ScanSpec, out: Path, resume: bool = False, workers: int = 1,
                       executor: str = "auto", scheduler: str | None = None,
-                      quiet: bool = False) -> ScanSummary:
+                      quiet: bool = False, check_disk: bool = True) -> ScanSummary:
     """``run_scan`` with a rich progress bar on stderr (none when ``quiet``)."""
     if quiet:
-        def resumed(done: int) -> None:  # the bar counts this run's points (honest rate, eta)
-            if done:
-                bar.update(task, total=spec.size - done,
-                           description=f"{spec.name} (resumed, {done} points already done)")
-
         return run_scan(spec, out, resume=resume, workers=workers, executor=executor,
-                        scheduler=scheduler)
+                        scheduler=scheduler, check_disk=check_disk)
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -54,4 +49,4 @@ def run_with_progress(spec: ScanSpec, out: Path, resume: bool = False, workers: 
 
         return run_scan(spec, out, resume=resume, workers=workers, executor=executor,
                         scheduler=scheduler, on_chunk=advance,
-                        on_start=lambda done: resumed(done))
+                        on_start=lambda done: resumed(done), check_disk=check_disk)

@@ -51,6 +51,8 @@ DEFAULT_OUTPUTS = (
     "eps_p_emu", "eps_earth_emu", "eps_earth_etau", "eps_earth_mutau", "m_betabeta_eV",
     "schwarz_ratio_u",
 )
+#: Most points of a scan (and of a chunk, and of a grid axis): point indices are int64.
+MAX_POINTS = 2**62
 _SCAN_KEYS = {"sampler", "points", "seed", "chunk", "bounds", "outputs", "vary", "name"}
 _AXIS_KEYS = {"range", "scale", "n"}
 
@@ -123,6 +125,17 @@ def _error(source: str, where: str, message: str) -> ConfigError:
     return ConfigError(f"scan spec {source!r}: {where}: {message}")
 
 
+def _finite(value: Any) -> float | None:
+    """A TOML number as a finite float64, or None (a string, a bool, inf, nan, 1e400 as int)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        x = float(value)
+    except OverflowError:
+        return None
+    return x if math.isfinite(x) else None
+
+
 def _axis(source: str, name: str, raw: Any, sampler: str) -> Axis:
     where = f"[scan.vary.{name}]"
     if name not in PARAMETER_TABLE:
@@ -134,24 +147,26 @@ def _axis(source: str, name: str, raw: Any, sampler: str) -> Axis:
     if unknown:
         raise _error(source, where, f"unknown key(s) {', '.join(sorted(unknown))}")
     rng = raw.get("range")
-    if (not isinstance(rng, list) or len(rng) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in rng)
-            or not rng[0] < rng[1]):
-        raise _error(source, where, f"range = {rng!r} must be [low, high] with low < high")
+    ends = [_finite(v) for v in rng] if isinstance(rng, list) and len(rng) == 2 else []
+    low, high = ends if len(ends) == 2 else (None, None)
+    if low is None or high is None or not low < high:
+        raise _error(source, where, f"range = {rng!r} must be [low, high], finite numbers with "
+                                    f"low < high")
     scale = raw.get("scale", "linear")
     if scale not in SCALES:
         raise _error(source, where, f"scale = {scale!r} must be one of {', '.join(SCALES)}")
-    if scale == "log" and rng[0] <= 0:
-        raise _error(source, where, f"a log scale needs low > 0, got {rng[0]!r}")
+    if scale == "log" and low <= 0:
+        raise _error(source, where, f"a log scale needs low > 0, got {low!r}")
     allowed = PARAMETER_TABLE[name]
-    for v in rng:
-        if not bool(allowed.admits(np.asarray(float(v)))):
-            raise _error(source, where, f"{v!r} is outside the allowed range "
+    for x in (low, high):
+        if not bool(allowed.admits(np.asarray(x))):
+            raise _error(source, where, f"{x!r} is outside the allowed range "
                                         f"{allowed.describe(name)}")
     n = raw.get("n", 0)
-    if sampler == "grid" and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
+    if sampler == "grid" and (not isinstance(n, int) or isinstance(n, bool)
+                              or not 1 <= n <= MAX_POINTS):
         raise _error(source, where, f"a grid needs n = a positive integer, got {n!r}")
-    return Axis(name, float(rng[0]), float(rng[1]), scale, int(n) if sampler == "grid" else 0)
+    return Axis(name, low, high, scale, int(n) if sampler == "grid" else 0)
 
 
 def spec_from_mapping(document: dict[str, Any], source: str = "<mapping>") -> ScanSpec:
@@ -170,10 +185,11 @@ def spec_from_mapping(document: dict[str, Any], source: str = "<mapping>") -> Sc
         raise _error(source, "[scan.vary]", "name at least one parameter to vary")
     axes = tuple(_axis(source, name, raw, sampler) for name, raw in vary.items())
     ints = {}
-    for key, default, low in (("points", 1000, 1), ("seed", 0, 0), ("chunk", 8192, 1)):
+    for key, default, low, high in (("points", 1000, 1, MAX_POINTS), ("seed", 0, 0, 2**64 - 1),
+                                    ("chunk", 8192, 1, MAX_POINTS)):
         value = scan.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < low:
-            raise _error(source, key, f"{value!r} must be an integer >= {low}")
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise _error(source, key, f"{value!r} must be an integer, {low} <= {key} <= {high}")
         ints[key] = value
     bounds = scan.get("bounds", "current")
     if bounds not in ("current", "paper", "future"):
@@ -193,6 +209,9 @@ def spec_from_mapping(document: dict[str, Any], source: str = "<mapping>") -> Sc
                     seed=ints["seed"], chunk=ints["chunk"], bounds=bounds,
                     outputs=tuple(dict.fromkeys(outputs)), name=str(scan.get("name", "scan")),
                     source=source)
+    if spec.size > MAX_POINTS:
+        raise _error(source, "[scan.vary]", f"the grid has {spec.size} points, more than "
+                                            f"{MAX_POINTS} (point indices are 64-bit)")
     base = spec.base_parameters()  # the fixed part (one-line error naming the parameter)
     # the corners of the scanned box must be valid points too (texture rules, ranges)
     base.replace(**{a.name: np.array([a.low, a.high]) for a in axes})
