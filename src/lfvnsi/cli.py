@@ -288,6 +288,71 @@ def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler:
 
 
 @cli.command()
+@click.argument("spec_path", metavar="SPEC", type=click.Path(dir_okay=False))
+@click.option("--out", default=None, metavar="FILE.parquet",
+              help="Write the bins (default: <spec name>-reach.parquet in the working directory); "
+                   "finished bins are kept in FILE.parquet.bins.json, so the same command "
+                   "resumes an interrupted run.")
+@click.option("--workers", type=int, default=None,
+              help="Processes over the bins (default: the [reach] table's, else 1).")
+@click.option("--plot", "plot_path", default=None, metavar="FILE.png|.pdf", help="Write the figure.")
+@click.option("--scan", "scan_path", default=None, metavar="RESULTS.parquet",
+              help="A scan result to draw behind the reach (its allowed points).")
+@click.option("--quiet", is_flag=True, help="No progress line.")
+@click.option("--json", "as_json", is_flag=True, help="Print the bins as one JSON document.")
+@_one_line_errors
+def reach(spec_path: str, out: str | None, workers: int | None, plot_path: str | None,
+          scan_path: str | None, quiet: bool, as_json: bool) -> None:
+    """The largest allowed |objective| per bin of one axis of SPEC, by constrained optimisation.
+
+    Settings come from a [reach] table of SPEC (axis, bins, objective, restarts, generations,
+    population, seed, seeding, workers); without one, 25 log bins of m_zprime and eps^u of the
+    spec's flavour pair.
+    """
+    from pathlib import Path
+
+    from lfvnsi.io.config import config_section, read_config
+    from lfvnsi.scan.reach import reach_from_mapping, run_reach, write_reach
+    from lfvnsi.scan.spec import spec_from_mapping
+
+    document = read_config(spec_path)
+    spec = spec_from_mapping(document, spec_path)
+    table = dict(config_section(document, "reach"))
+    if workers is not None:
+        table["workers"] = workers
+    settings = reach_from_mapping(table, spec, spec_path)
+    if plot_path is not None:
+        from lfvnsi.plots.figure import check_path
+
+        check_path(plot_path, "plot")
+    target = Path(out) if out else Path(f"{spec.name}-reach.parquet")
+    if target.suffix != ".parquet":
+        raise ConfigError(f"option 'out' = {str(target)!r}: the file name must end in .parquet")
+
+    def progress(done: int, total: int) -> None:
+        if not (quiet or as_json):
+            click.echo(f"reach: {done}/{total} bins", err=True)
+
+    result = run_reach(spec, settings, target, progress)
+    write_reach(result, target)
+    if plot_path is not None:
+        from lfvnsi.plots import save_figure
+        from lfvnsi.plots.figure import use_agg
+        from lfvnsi.plots.reach import reach_result_figure
+        from lfvnsi.plots.scan import load_scan
+
+        use_agg()
+        behind = load_scan(scan_path, [settings.axis, settings.objective]) if scan_path else None
+        save_figure(reach_result_figure(result, behind), plot_path, "plot")
+    if as_json:
+        _echo_json(result.to_json())
+        return
+    from lfvnsi.report import print_reach
+
+    print_reach(result, target)
+
+
+@cli.command()
 @click.argument("spec", type=click.Path(dir_okay=False))
 @click.option("--walkers", type=int, default=None, help="emcee walkers (default 32, >= 2 x axes).")
 @click.option("--steps", type=int, default=None, help="Steps per walker (default 1000).")

@@ -214,3 +214,19 @@ def print_bounds(records: list[Any], console: Console | None = None) -> None:
         table.add_row(b.id, b.observable, limit, f"{b.cl:g}", b.status, b.reference,
                       "yes" if b.verified else "no")
     console.print(table)
+
+
+def print_reach(result: Any, out: Any) -> None:
+    """The reach table: each bin's range, largest allowed |objective| and what limits it there."""
+    console = report_console()
+    r = result.reach
+    table = Table(title=f"{result.spec.name}: largest allowed |{r.objective}| per {r.axis} bin "
+                        f"({result.spec.bounds} bounds; {r.restarts} CMA-ES runs per bin)")
+    for name in ("bin", r.axis, "max", "spread", "limited by (>= 95% of the limit)"):
+        table.add_column(name, justify="left" if name.startswith("limited") else "right")
+    for i, b in enumerate(result.bins):
+        table.add_row(str(i), f"{b.lo:.4g} - {b.hi:.4g}",
+                      "no allowed point" if b.max is None else f"{b.max:.4g}",
+                      "" if b.spread is None else f"{b.spread:.1e}", "; ".join(b.limiting))
+    console.print(table)
+    console.print(f"bins written to {out}")

@@ -155,3 +155,40 @@ def test_table_and_figure(tmp_path, spec, result) -> None:
     assert "optimised reach" in steps and "largest of those per bin" in steps
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(t.startswith("1: limited by ") for t in labels)
+
+
+def test_cli_contract_and_each_optimum_through_lfvnsi_point(tmp_path) -> None:
+    """``lfvnsi reach SPEC --json``: objective, axis and bins (lo, hi, max, point, limiting); each
+    optimum, given to ``lfvnsi point --set ...``, is allowed with the same objective to 1e-9."""
+    import json
+    import subprocess
+    import sys
+
+    spec_file = tmp_path / "small.toml"
+    lines = ["[parameters]"] + [f"{k} = {json.dumps(v)}" for k, v in FIXED.items()]
+    lines += ["[scan]", 'name = "small"', "[reach]", "bins = 2", "restarts = 1", "generations = 20",
+              "population = 20", "seeding = 200"]
+    for name, axis in VARY.items():
+        lines += [f"[scan.vary.{name}]", f"range = {json.dumps(axis['range'])}", 'scale = "log"']
+    spec_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def lfvnsi(*args: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "lfvnsi.cli", *args], capture_output=True,
+                              text=True, cwd=tmp_path, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    doc = json.loads(lfvnsi("reach", str(spec_file), "--json"))
+    assert doc["objective"] == "eps_u_emu" and doc["axis"] == "m_zprime" and len(doc["bins"]) == 2
+    assert (tmp_path / "small-reach.parquet").exists()
+    found = 0
+    for b in doc["bins"]:
+        assert {"lo", "hi", "max", "point", "limiting"} <= set(b)
+        if b["max"] is None:
+            continue
+        sets = [a for k, v in b["point"].items() for a in ("--set", f"{k}={v!r}")]
+        point = json.loads(lfvnsi("point", str(spec_file), "--json", *sets))
+        assert point["verdict"]["allowed"]
+        assert abs(point["observables"]["eps_u_emu"]) == pytest.approx(b["max"], rel=1e-9)
+        found += 1
+    assert found >= 1

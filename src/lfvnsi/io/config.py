@@ -19,7 +19,7 @@ from lfvnsi.model.parameters import Parameters
 __all__ = ["SECTIONS", "config_section", "load_point", "parse_override", "read_config"]
 
 #: Top-level tables a configuration file may hold; every other top-level table is an error.
-SECTIONS = ("parameters", "oscillation", "cevns", "scan", "fit", "plot")
+SECTIONS = ("parameters", "oscillation", "cevns", "scan", "fit", "reach", "plot")
 
 
 def parse_override(text: str) -> tuple[str, Any]:

@@ -274,20 +274,31 @@ def _cma_run(problem: _Problem, mean: np.ndarray, sigma: float, popsize: int, it
 
         raise MissingExtraError("cma", "reach", "the reach optimisation") from None
 
+    import cma.constraints_handler as handler
+    from cma.logger import LoggerDummy
+
     d = len(problem.axes)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # cma's note that an optional archiving package is absent
-        es = cma.CMAEvolutionStrategy(np.clip(mean, 0.0, 1.0), sigma, {
-            "bounds": [0.0, 1.0], "seed": seed, "verbose": -9, "popsize": popsize,
-            "maxiter": iterations, "tolfun": 0.0, "tolx": 1e-12})
-        al = cma.ConstrainedFitnessAL(
-            lambda x: float(problem.evaluate(np.atleast_2d(x))[0][0]),
-            lambda x: [float(problem.evaluate(np.atleast_2d(x))[1][0])], find_feasible_first=True)
-        while not es.stop():
-            xs = es.ask()
-            problem.evaluate(np.asarray(xs))  # the whole population in one pipeline batch
-            es.tell(xs, [al(x) for x in xs])
-            al.update(es)
+    # the augmented Lagrangian logs to files in the working directory whatever its logging
+    # option; cma's own switch for that is its module's logger class (restored below)
+    logger = handler._Logger
+    handler._Logger = LoggerDummy
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # cma's note that an optional archiving package is absent
+            es = cma.CMAEvolutionStrategy(np.clip(mean, 0.0, 1.0), sigma, {
+                "bounds": [0.0, 1.0], "seed": seed, "verbose": -9, "verb_log": 0, "verb_disp": 0,
+                "popsize": popsize, "maxiter": iterations, "tolfun": 0.0, "tolx": 1e-12})
+            al = cma.ConstrainedFitnessAL(
+                lambda x: float(problem.evaluate(np.atleast_2d(x))[0][0]),
+                lambda x: [float(problem.evaluate(np.atleast_2d(x))[1][0])],
+                find_feasible_first=True, logging=0)
+            while not es.stop():
+                xs = es.ask()
+                problem.evaluate(np.asarray(xs))  # the whole population in one pipeline batch
+                es.tell(xs, [al(x) for x in xs])
+                al.update(es)
+    finally:
+        handler._Logger = logger
     x = al.best_feas.x
     if x is None or d == 0:
         return None
