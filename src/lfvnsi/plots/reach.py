@@ -68,6 +68,9 @@ def reach_result_figure(result: ReachResult, scan: ScanTable | None = None,
                        ls=":", label=f"{b.id} (larger side)")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    top = np.nanmax(values) if np.any(np.isfinite(values)) else None
+    if top is not None and top > 0:  # five decades below the reach: the scan's tail is not news
+        ax.set_ylim(top * 1e-5, top * 3.0)
     ax.set_xlabel(f"{axis} [GeV]" if axis.startswith(("m", "M")) else axis)
     ax.set_ylabel(f"largest allowed |{objective}|")
     ax.set_title(f"{result.spec.name}: reach of |{objective}| per {axis} bin "
