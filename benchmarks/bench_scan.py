@@ -16,7 +16,7 @@ current bound set on every point, written as Parquet parts. Three measurements:
     sum is an upper bound), the largest single process and this (the writing-free parent)
     process.
 
-The issue's targets: >= 1e5 points/s per core for the whole chain including constraints, peak
+The targets: >= 1e5 points/s per core for the whole chain including constraints, peak
 RSS < 1 GB whatever the scan size. Results go to ``--out`` (JSON).
 """
 

@@ -10,7 +10,7 @@ import pytest
 
 from lfvnsi.reproduce import reproduction_table
 
-# REFERENCE.md section 7 (independent evaluations in shared/physics/checks)
+# REFERENCE section 7 (independent evaluations in tools/independent_checks)
 EXPECTED = {
     "eq6-eps-e": (0.01212, "reproduced"),
     "eps-q": (0.12125, "reproduced"),

@@ -1,4 +1,7 @@
-"""Observables against REFERENCE.md's independent numbers (checks/*.py) and closed forms."""
+"""Observables against the independent numbers of REFERENCE sections 5 and 7 and closed forms.
+
+The numbers were computed without the package by the scripts of tools/independent_checks.
+"""
 
 from __future__ import annotations
 

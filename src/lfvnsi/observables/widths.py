@@ -1,6 +1,6 @@
 """Generic tree-level two-body widths, batched, zero below threshold.
 
-All three were verified against explicit Dirac traces in REFERENCE.md's ``checks/formula_check.py``.
+All three were verified against explicit Dirac traces in ``tools/independent_checks/formula_check.py``.
 Couplings may be complex arrays; every argument broadcasts. Results are clipped at zero: a closed
 channel gives +0.0, and rounding cannot make an open one negative.
 
