@@ -106,3 +106,12 @@ def test_api_reference_is_generated_from_the_docstrings(site: Path) -> None:
 
 def test_the_build_left_nothing_in_the_repository(site: Path) -> None:
     assert not (ROOT / ".cache").exists() and not (ROOT / "site").exists()
+
+
+def test_formulas_in_tables_use_vert_for_bars() -> None:
+    """A bare | inside $...$ in a table row would split the cell; \\vert keeps the formula whole."""
+    for page in (ROOT / "docs").rglob("*.md"):
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("|"):
+                bad = [m for m in re.findall(r"\$[^$]+\$", line) if "|" in m]
+                assert not bad, f"{page.relative_to(ROOT)}:{number}: {bad}"
