@@ -12,6 +12,15 @@ hep-ph/0701187); DUNE, arXiv:2103.04797; README section "DUNE".
 """
 
 from lfvnsi.experiments.aedl import AedlDocument, read_aedl
+from lfvnsi.experiments.dune import (
+    CpvResult,
+    DuneAnalysis,
+    DuneSettings,
+    dune_configuration,
+    dune_delta_chi2,
+    dune_experiment,
+    dune_settings,
+)
 from lfvnsi.experiments.glb import Channel, Experiment, Rule, Systematic, load_experiment
 from lfvnsi.experiments.likelihood import Chi2Model, FitResult, Priors, minimise, poisson_chi2
 from lfvnsi.experiments.rates import (
@@ -28,6 +37,9 @@ __all__ = [
     "AedlDocument",
     "Channel",
     "Chi2Model",
+    "CpvResult",
+    "DuneAnalysis",
+    "DuneSettings",
     "EventRates",
     "Experiment",
     "FitResult",
@@ -35,6 +47,10 @@ __all__ = [
     "RateEngine",
     "Rule",
     "Systematic",
+    "dune_configuration",
+    "dune_delta_chi2",
+    "dune_experiment",
+    "dune_settings",
     "load_experiment",
     "minimise",
     "parameter_vector",
