@@ -176,6 +176,10 @@ def events(config: str | None, overrides: tuple[str, ...], eps: tuple[str, ...],
            glb: str | None, true: tuple[str, ...], prior: tuple[str, ...],
            orderings: str | None, systematics: bool, plot: str | None, as_json: bool) -> None:
     """Events per rule (energy window) for the Standard Model and the model point."""
+    if plot is not None:
+        from lfvnsi.plots.figure import check_path
+
+        check_path(plot, "plot")
     analysis = _analysis(glb, true, prior, orderings=orderings, systematics=systematics)
     E, source = _eps_matter(config, overrides, eps, analysis.experiment.Ye)
     sm, model = analysis.rates(), analysis.rates(E)
@@ -282,6 +286,10 @@ def cpv(glb: str | None, true: tuple[str, ...], prior: tuple[str, ...], ordering
     """CP-violation sensitivity: sqrt(Delta chi^2) of delta_CP = 0, pi against true delta_CP."""
     from lfvnsi.exceptions import ConfigError
 
+    if plot is not None:
+        from lfvnsi.plots.figure import check_path
+
+        check_path(plot, "plot")
     tests = None
     if test_deltas is not None:
         try:

@@ -246,7 +246,8 @@ def _where(doc: AedlDocument, key: str) -> str:
 def _matter(doc: AedlDocument) -> tuple[float, float]:
     kind = _setting(doc, "$profiletype")
     if kind != 3.0:
-        raise AedlError(f"{_where(doc, '$profiletype')}: $profiletype = {kind!r} is not supported "
+        shown = f"{kind:g}" if isinstance(kind, float) else repr(kind)
+        raise AedlError(f"{_where(doc, '$profiletype')}: $profiletype = {shown} is not supported "
                         f"(the PREM profiles 1 and 2 are not read); give $profiletype = 3 with "
                         f"one layer in $lengthtab and $densitytab")
     lengths, densities = _setting(doc, "$lengthtab"), _setting(doc, "$densitytab")

@@ -136,18 +136,25 @@ class RateEngine:
         e = self.experiment
         return float(matter_potential_GeV(e.density_g_cm3, e.Ye))
 
+    def _batch(self, x: object, eps_matter: object) -> tuple[np.ndarray, np.ndarray | None]:
+        """(x (*S, 7), eps (*S, 3, 3) or None) broadcast to one batch shape S."""
+        X = _points(x)
+        if eps_matter is None:
+            return X, None
+        E = as_eps_matter(eps_matter)
+        shape = np.broadcast_shapes(X.shape[:-1], E.shape[:-2])
+        return (np.broadcast_to(X, (*shape, X.shape[-1])),
+                np.broadcast_to(E, (*shape, 3, 3)))
+
     def probabilities(self, x: object, eps_matter: object = None) -> np.ndarray:
         """(n, 2, 3, 3, n_sampling) P[.., nu/nubar, alpha, beta, E] at the sampling energies.
 
-        x: (*S, 7) points (``PARAMETER_NAMES``), n = prod(S); eps_matter: None, (3, 3) or
-        (*S, 3, 3).
+        x: (*S1, 7) points (``PARAMETER_NAMES``); eps_matter: None or (*S2, 3, 3); S1 and S2
+        broadcast to S, n = prod(S).
         """
-        X = _points(x).reshape(-1, len(PARAMETER_NAMES))
-        n = X.shape[0]
-        eps = None
-        if eps_matter is not None:
-            E = np.asarray(eps_matter, dtype=complex)
-            eps = as_eps_matter(E if E.shape == (3, 3) else E.reshape(-1, 3, 3), (n,))
+        X, E = self._batch(x, eps_matter)
+        X = X.reshape(-1, len(PARAMETER_NAMES))
+        eps = None if E is None else E.reshape(-1, 3, 3)
         M = mass_matrices_GeV2(*(X[:, k] for k in range(6)))
         V = self.nominal_potential_GeV * X[:, 6]
         energies = self.experiment.sampling.centres
@@ -156,9 +163,10 @@ class RateEngine:
                          for anti in (False, True)], axis=1)
 
     def channel_rates(self, x: object, eps_matter: object = None) -> np.ndarray:
-        """(*S, n_channels, n_bins) reconstructed rates, S the batch shape of x (x: (*S, 7))."""
-        X = _points(x)
-        P = self.probabilities(X, eps_matter)
+        """(*S, n_channels, n_bins) reconstructed rates, S the broadcast batch shape of x (*S1, 7)
+        and eps_matter (*S2, 3, 3)."""
+        X, E = self._batch(x, eps_matter)
+        P = self.probabilities(X, E)
         cp, ini, fin = self._probability_index
         selected = P[:, cp, ini, fin, :]  # (n, n_osc, n_sampling)
         out = np.repeat(self._constant[None], P.shape[0], axis=0)
