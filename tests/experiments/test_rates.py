@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.integrate import quad
 from scipy.linalg import expm
 
@@ -115,3 +117,21 @@ def test_density_scale_scales_the_matter_potential() -> None:
     direct = probabilities(e.sampling.centres, e.baseline_km, OSC, density_g_cm3=1.07 * 2.848,
                            Ye=0.5, eps_matter=EPS)
     assert np.allclose(P, np.moveaxis(direct, 0, -1), rtol=0, atol=1e-14)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.floats(0.0, 2 * np.pi), st.floats(0.1, 1.4), st.floats(0.9, 1.1),
+       st.lists(st.floats(-0.5, 0.5), min_size=9, max_size=9))
+def test_rates_are_finite_nonnegative_and_nosc_channels_do_not_oscillate(
+        delta: float, theta23: float, density: float, entries: list[float]) -> None:
+    engine = RateEngine(dune_experiment())
+    x = X.copy()
+    x[2], x[3], x[6] = theta23, delta, density
+    d0, d1, d2, r01, i01, r02, i02, r12, i12 = entries
+    eps = np.array([[d0, r01 + 1j * i01, r02 + 1j * i02],
+                    [r01 - 1j * i01, d1, r12 + 1j * i12],
+                    [r02 - 1j * i02, r12 - 1j * i12, d2]])
+    rates = engine.channel_rates(x, eps)
+    assert np.all(np.isfinite(rates)) and np.all(rates >= 0)
+    nosc = [i for i, c in enumerate(engine.experiment.channels) if not c.oscillates]
+    assert np.array_equal(rates[nosc], engine.channel_rates(X)[nosc])
