@@ -176,14 +176,14 @@ def test_energy_window_bins_and_nuisance_structure(tmp_path: Path) -> None:
     app, dis = e.rules
     assert app.window_bins == (1, 2)  # centres 1.5, 2.5 are inside (0.5, 3.5); 0.5, 3.5 not
     assert dis.window_bins == (0, 3)
-    assert [s.name for s in e.systematics] == ["shared", "sig", "unused"]
+    assert [s.name for s in e.systematics] == ["common", "sig", "unused"]
     assert app.signal[0].sys_on == (1,) and app.background[0].sys_on == (0,)
     assert dis.signal[0].sys_on == (0,)
 
 
 def test_chimultiexp_needs_one_list_per_entry(tmp_path: Path) -> None:
     path = two_rules(tmp_path)
-    text = path.read_text(encoding="utf-8").replace("  @sys_on_multiex_errors_bg = {#shared}\n",
+    text = path.read_text(encoding="utf-8").replace("  @sys_on_multiex_errors_bg = {#common}\n",
                                                     "", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(AedlError, match="one @sys_on_multiex_errors_bg list per background"):

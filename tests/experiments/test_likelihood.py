@@ -33,14 +33,14 @@ def toy(tmp_path_factory: pytest.TempPathFactory) -> Chi2Model:
     return Chi2Model(RateEngine(load_experiment(two_rules(folder))))
 
 
-def test_a_shared_sys_name_is_one_nuisance_parameter(toy: Chi2Model) -> None:
-    assert toy.nuisance == ("shared", "sig")  # #unused appears in no rule
+def test_a_common_sys_name_is_one_nuisance_parameter(toy: Chi2Model) -> None:
+    assert toy.nuisance == ("common", "sig")  # #unused appears in no rule
     assert np.array_equal(toy.nuisance_errors, [0.05, 0.02])
     T0, J = toy.components(X)
     assert T0.shape == (1, 2 + 4) and J.shape == (1, 2, 6)  # app window: 2 bins, dis: 4
     e = toy.engine.experiment
     chan = toy.engine.channel_rates(X)
-    # d T / d a_shared = background of the appearance rule and signal of the disappearance rule
+    # d T / d a_common = background of the appearance rule and signal of the disappearance rule
     bkg = chan[e.channel_index("bkg_nu"), 1:3]
     dis = chan[e.channel_index("dis_nu"), 0:4]
     assert np.allclose(J[0, 0], np.concatenate([bkg, dis]), rtol=1e-15)

@@ -110,21 +110,21 @@ energy(#smr)<
 channel(#sig_nu)< @channel = #beam : + : m : e : #CC : #smr >
 channel(#bkg_nu)< @channel = #beam : + : e : e : #CC : #smr >
 channel(#dis_nu)< @channel = #beam : + : m : m : #CC : #smr >
-sys(#shared)< @error = 0.05 >
+sys(#common)< @error = 0.05 >
 sys(#sig)< @error = 0.02 >
 sys(#unused)< @error = 0.3 >
 rule(#app)<
   @signal = 1.0@#sig_nu
   @sys_on_multiex_errors_sig = {#sig}
   @background = 1.0@#bkg_nu
-  @sys_on_multiex_errors_bg = {#shared}
+  @sys_on_multiex_errors_bg = {#common}
   @sys_on_function = "chiMultiExp"
   @sys_off_function = "chiNoSysSpectrum"
   @energy_window = 0.5 : 3.5
 >
 rule(#dis)<
   @signal = 1.0@#dis_nu
-  @sys_on_multiex_errors_sig = {#shared}
+  @sys_on_multiex_errors_sig = {#common}
   @sys_on_function = "chiMultiExp"
   @sys_off_function = "chiNoSysSpectrum"
 >
@@ -132,7 +132,7 @@ rule(#dis)<
 
 
 def two_rules(folder: Path) -> Path:
-    """Four bins, two rules sharing the nuisance parameter #shared, a redefined energy group."""
+    """Four bins, two rules sharing the nuisance parameter #common, a redefined energy group."""
     write_tables(folder)
     path = folder / "two.glb"
     path.write_text(TWO_RULES, encoding="utf-8")
