@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
+from lfvnsi.dune_command import dune
 from lfvnsi.exceptions import ConfigError, LfvnsiError
 
 __all__ = ["main"]
@@ -435,6 +436,9 @@ def plot(results: str, x: str | None, y: str | None, logx: bool | None, logy: bo
     click.echo(f"wrote {path}")
 
 
+
+
+cli.add_command(dune)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,7 +6,8 @@ boolean column of the results. These classes are for input the tool cannot evalu
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "HierarchyError", "LfvnsiError", "MissingExtraError", "ParameterError"]
+__all__ = ["AedlError", "ConfigError", "HierarchyError", "LfvnsiError", "MissingExtraError",
+           "ParameterError"]
 
 
 class LfvnsiError(ValueError):
@@ -25,6 +26,11 @@ class ParameterError(LfvnsiError):
 
 class ConfigError(LfvnsiError):
     """A configuration file or a --set override cannot be read."""
+
+
+class AedlError(ConfigError):
+    """A GLoBES (AEDL) experiment file cannot be read: a syntax error, an unknown name, or a
+    construct the reader does not support; the message names the file and line."""
 
 
 class HierarchyError(ParameterError):

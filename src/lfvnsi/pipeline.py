@@ -8,7 +8,8 @@ References: DESIGN.md ("parameters in, one batched pipeline, a table of physics 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,7 +20,7 @@ from lfvnsi.nsi import NSI, nsi_from_couplings
 from lfvnsi.observables import compute_observables
 from lfvnsi.spectrum import Spectrum, compute_spectrum
 
-__all__ = ["Results", "evaluate"]
+__all__ = ["Results", "evaluate", "with_observables"]
 
 
 @dataclass(frozen=True)
@@ -71,3 +72,25 @@ def evaluate(params: Parameters, backend: str = "auto", kappa: float = 1.0,
                 value[bad] = np.nan
                 table[name] = value
     return Results(params, spectrum, couplings, matter, nsi, flat, per_state)
+
+
+def with_observables(results: Results, names: Iterable[str]) -> Results:
+    """``results`` with the on-demand observables ``names`` added (``observables.ON_DEMAND``).
+
+    Already present names are kept as they are; an unknown name is an error.
+    """
+    from lfvnsi.exceptions import ParameterError
+    from lfvnsi.observables import ON_DEMAND
+
+    missing = [n for n in dict.fromkeys(names) if n not in results.observables]
+    if not missing:
+        return results
+    extra = dict(results.observables)
+    for name in missing:
+        if name not in ON_DEMAND:
+            raise ParameterError("observable", name, f"one of {', '.join(ON_DEMAND)}")
+        if name == "dune_delta_chi2":
+            from lfvnsi.experiments.dune import dune_delta_chi2
+
+            extra[name] = np.asarray(dune_delta_chi2(results), dtype=float)
+    return replace(results, observables=extra)

@@ -9,7 +9,7 @@ import pytest
 
 from lfvnsi.constraints import BoundsError, load_bounds
 from lfvnsi.constraints.database import KINDS, REQUIREMENTS, STATUSES
-from lfvnsi.observables import OBSERVABLES, PER_STATE
+from lfvnsi.observables import OBSERVABLES, ON_DEMAND, PER_STATE
 
 DATA = Path(__file__).resolve().parents[2] / "src" / "lfvnsi" / "data"
 
@@ -20,7 +20,7 @@ def test_packaged_database_is_consistent() -> None:
     ids = [b.id for b in bounds]
     assert len(ids) == len(set(ids))
     for b in bounds:
-        assert b.observable in set(OBSERVABLES) | set(PER_STATE), b.id
+        assert b.observable in set(OBSERVABLES) | set(PER_STATE) | set(ON_DEMAND), b.id
         assert b.arxiv or b.doi or b.inspire, b.id
         assert b.kind in KINDS and b.status in STATUSES and 0 < b.cl < 1
         assert set(b.applies_to.requires) <= set(REQUIREMENTS)

@@ -155,6 +155,12 @@ def test_table_and_figure(tmp_path, spec, result) -> None:
     assert "optimised reach" in steps and "largest of those per bin" in steps
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(t.startswith("1: limited by ") for t in labels)
+    # DUNE's projection: each optimum carries its Delta chi^2, marked where it exceeds 9
+    found = [b for b in result.bins if b.max is not None]
+    assert all(b.dune_delta_chi2 is not None and b.dune_delta_chi2 >= 0 for b in found)
+    assert any("DUNE" in t for t in labels) == any(b.dune_delta_chi2 > 9 for b in found)
+    assert [r["dune_delta_chi2"] for r in rows if not np.isnan(r["max"])] == [
+        b.dune_delta_chi2 for b in found]
 
 
 def test_cli_contract_and_each_optimum_through_lfvnsi_point(tmp_path) -> None:

@@ -125,9 +125,9 @@ class Bound:
 
 
 def _known_names() -> set[str]:
-    from lfvnsi.observables import OBSERVABLES, PER_STATE
+    from lfvnsi.observables import OBSERVABLES, ON_DEMAND, PER_STATE
 
-    return set(OBSERVABLES) | set(PER_STATE)
+    return set(OBSERVABLES) | set(PER_STATE) | set(ON_DEMAND)
 
 
 def _read_curve(record: str, path: Path, column: str, x_name: str) -> Curve:

@@ -263,6 +263,11 @@ def evaluate_constraints(results: Results, bound_set: str = "current",
     References: see the module docstring; the records' citations are in ``data/bounds.toml``.
     """
     chosen = select(bound_set, bounds) if bounds is None else bounds
+    from lfvnsi.observables import ON_DEMAND
+    from lfvnsi.pipeline import with_observables
+
+    # experiment-level predictions (DUNE) are computed only when a chosen bound needs them
+    results = with_observables(results, [b.observable for b in chosen if b.observable in ON_DEMAND])
     p = results.params
     shape = p.shape
     pair = "".join(sorted((p.alpha, p.beta), key=FLAVOURS.index))

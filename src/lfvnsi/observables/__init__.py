@@ -25,7 +25,8 @@ from lfvnsi.nsi import NSI, medium
 from lfvnsi.observables import heavy, higgs, lfv, meson_three_body, mesons, mixing, zprime
 from lfvnsi.spectrum import Spectrum
 
-__all__ = ["OBSERVABLES", "PER_STATE", "Observable", "compute_observables", "total_zprime_coupling"]
+__all__ = ["OBSERVABLES", "ON_DEMAND", "PER_STATE", "Observable", "compute_observables",
+           "total_zprime_coupling"]
 
 _PAIRS = {"ee": (0, 0), "mumu": (1, 1), "tautau": (2, 2), "emu": (0, 1), "etau": (0, 2),
           "mutau": (1, 2)}
@@ -129,6 +130,14 @@ def _build_registry() -> dict[str, Observable]:
 
 
 OBSERVABLES: dict[str, Observable] = _build_registry()
+#: Experiment-level observables too costly for every point: computed only when a scan keeps them
+#: or a bound of the evaluated set needs them (``lfvnsi.pipeline.with_observables``).
+ON_DEMAND: dict[str, Observable] = {
+    "dune_delta_chi2": Observable(
+        "", "DUNE (TDR GLoBES configuration, 336 kt MW yr): Delta chi^2 of Standard-Model data "
+        "against the point, oscillation parameters and density profiled with priors",
+        "README DUNE; lfvnsi.experiments.dune (arXiv:2103.04797)"),
+}
 #: Observables given per heavy mass eigenstate (arrays (..., n_heavy)).
 PER_STATE = ("m_N_GeV", "U2_e", "U2_mu", "U2_tau", "Gamma_N_to_nu_Zp_GeV", "Gamma_N_to_N_Zp_GeV",
              "Gamma_N_EW_GeV")

@@ -488,9 +488,15 @@ def _table_kernel(m_P: float, m_l: float, grid: np.ndarray, xs: np.ndarray, xp: 
                     out[g, i, x, y] *= scale
 
 
+#: Batches from this size on use the light-final-state table (see ``three_body_ratio``).
+TABLE_MIN_POINTS = 128
+_light_table_built: set[Channel] = set()  # once built, a table serves every later batch
+
+
 @cache
 def _light_table(ch: Channel) -> np.ndarray:
     """The light-final-state table of a channel (computed once per process, 0.08 s)."""
+    _light_table_built.add(ch)
     grid = np.linspace(_GRID_LOW, _GRID_HIGH, _GRID_POINTS)
     out = np.empty((_GRID_POINTS, _S_NODES, 4, 4))
     _table_kernel(ch.m_P, ch.m_l, grid, _GL[_S_NODES][0], *_GL[_PANEL_NODES], out)
@@ -499,7 +505,7 @@ def _light_table(ch: Channel) -> np.ndarray:
 
 def three_body_ratio(ch: Channel, masses: np.ndarray, widths: np.ndarray, u_row: np.ndarray,
                      G: np.ndarray, g_l: np.ndarray, g_P: np.ndarray, m_zp: np.ndarray,
-                     n_light: int = 3, table: bool = True) -> np.ndarray:
+                     n_light: int = 3, table: bool | None = None) -> np.ndarray:
     """Gamma(P+ -> l+ X Z') / Gamma_0 for a batch of points (the module docstring's integral).
 
     Parameters
@@ -510,14 +516,18 @@ def three_body_ratio(ch: Channel, masses: np.ndarray, widths: np.ndarray, u_row:
     G : (..., n, n) mass-basis Z' coupling of the left-handed neutral current.
     g_l, g_P : (...,) vector couplings of the charged lepton and of the meson.
     m_zp : (...,) Z' mass (GeV).
-    table : use the tabulated kernel of massless final states where it applies (False: every
-        kernel integrated directly; for tests).
+    table : use the tabulated kernel of massless final states where it applies; None (default):
+        from ``TABLE_MIN_POINTS`` points on, where building the table (0.1 s per channel, once
+        per process) costs less than integrating every kernel directly (about 1 ms per point);
+        False: every kernel directly.
 
     Returns (...,) ratios, 0 where the channel is closed (m_Z' >= m_P - m_l).
     """
     m_zp = np.asarray(m_zp, dtype=float)
     shape = m_zp.shape
     n = np.shape(masses)[-1]
+    if table is None:
+        table = m_zp.size >= TABLE_MIN_POINTS or ch in _light_table_built
 
     def flat(a: object, dtype: type, tail: tuple[int, ...]) -> np.ndarray:
         return np.ascontiguousarray(np.broadcast_to(np.asarray(a, dtype=dtype), shape + tail)

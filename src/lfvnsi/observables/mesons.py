@@ -44,6 +44,8 @@ def meson_ratio(meson: str, lepton: str, m_zprime: ArrayLike) -> np.ndarray:
     the logit of m_Z'/(m_P - m_l), log r; 2e-7 from the direct integral), direct outside it."""
     m = np.asarray(m_zprime, dtype=float)
     ch = channel(meson, lepton)
+    if m.size < _EFT_GRID // 4 and not _eft_curve.cache_info().currsize:  # small batch: directly
+        return _eft_direct(ch, m)
     xi, log_r = _eft_curve(meson, lepton)
     y = np.clip(m / ch.top, 1e-300, 1.0)
     with np.errstate(divide="ignore"):

@@ -37,7 +37,7 @@ from numba import njit
 
 from lfvnsi.oscillation.elementary import acos_poly, cos_poly, sin_poly, sincos
 
-__all__ = ["amplitudes_kernel", "layers_kernel", "probabilities_kernel"]
+__all__ = ["amplitudes_kernel", "layers_kernel", "probabilities_kernel", "probabilities_points_kernel"]
 
 _SQRT3 = math.sqrt(3.0)
 #: energies per block of the layered kernel (keeps the 18 running amplitudes in L1 cache)
@@ -236,6 +236,28 @@ def probabilities_kernel(m: np.ndarray, a: np.ndarray, energy: np.ndarray, lengt
             for alpha in range(3):
                 k = 2 * (3 * beta + alpha)
                 out[3 * alpha + beta, i] = s[k] * s[k] + s[k + 1] * s[k + 1]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def probabilities_points_kernel(m: np.ndarray, a: np.ndarray, energy: np.ndarray, length: float,
+                                potential: np.ndarray, out: np.ndarray) -> None:
+    """P(alpha -> beta) for many Hamiltonians on one energy grid, constant matter along L.
+
+    m, a: (n_points, 9) packed M (GeV^2) and A per point; energy (n,) GeV; length GeV^-1;
+    potential (n_points,) GeV; out (n_points, 9, n). Point p, energy i is computed with exactly
+    the operations of ``probabilities_kernel`` (same result bit for bit).
+    """
+    for p in range(m.shape[0]):
+        mm = (m[p, 0], m[p, 1], m[p, 2], m[p, 3], m[p, 4], m[p, 5], m[p, 6], m[p, 7], m[p, 8])
+        aa = (a[p, 0], a[p, 1], a[p, 2], a[p, 3], a[p, 4], a[p, 5], a[p, 6], a[p, 7], a[p, 8])
+        v = potential[p]
+        for i in range(energy.shape[0]):
+            h = _hamiltonian(mm, aa, 0.5 / energy[i], v)
+            s = _evolve(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], length)
+            for beta in range(3):
+                for alpha in range(3):
+                    k = 2 * (3 * beta + alpha)
+                    out[p, 3 * alpha + beta, i] = s[k] * s[k] + s[k + 1] * s[k + 1]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -26,7 +26,8 @@ import numpy as np
 
 from lfvnsi.exceptions import ParameterError
 
-__all__ = ["ORDERINGS", "OscillationParameters", "parameter_sets"]
+__all__ = ["ORDERINGS", "OscillationParameters", "mass_matrices_GeV2", "parameter_sets",
+           "pmns_matrices"]
 
 ORDERINGS = ("normal", "inverted")
 _EV2_TO_GEV2 = 1e-18  # (eV/GeV)^2, an SI prefix ratio
@@ -111,19 +112,44 @@ class OscillationParameters:
 
     def pmns(self) -> np.ndarray:
         """(3, 3) complex PMNS matrix U[alpha, i] in the PDG parametrisation."""
-        s12, c12 = math.sin(self.theta12), math.cos(self.theta12)
-        s13, c13 = math.sin(self.theta13), math.cos(self.theta13)
-        s23, c23 = math.sin(self.theta23), math.cos(self.theta23)
-        e = complex(math.cos(self.delta_cp), math.sin(self.delta_cp))  # exp(i delta)
-        return np.array([
-            [c12 * c13, s12 * c13, s13 / e],
-            [-s12 * c23 - c12 * s23 * s13 * e, c12 * c23 - s12 * s23 * s13 * e, s23 * c13],
-            [s12 * s23 - c12 * c23 * s13 * e, -c12 * s23 - s12 * c23 * s13 * e, c23 * c13],
-        ])
+        return pmns_matrices(self.theta12, self.theta13, self.theta23, self.delta_cp)
 
     def mass_matrix_GeV2(self) -> np.ndarray:
         """(3, 3) Hermitian U diag(0, dm21, dm31) U^dagger in GeV^2 (flavour basis, neutrinos)."""
-        U = self.pmns()
-        d = np.array([0.0, self.dm21_eV2, self.dm31_eV2]) * _EV2_TO_GEV2
-        M = (U * d) @ U.conj().T
-        return 0.5 * (M + M.conj().T)
+        return mass_matrices_GeV2(self.theta12, self.theta13, self.theta23, self.delta_cp,
+                                  self.dm21_eV2, self.dm31_eV2)
+
+
+def pmns_matrices(theta12: object, theta13: object, theta23: object, delta_cp: object
+                  ) -> np.ndarray:
+    """(*S, 3, 3) complex PMNS matrices U[..., alpha, i] (PDG), S the broadcast shape of the
+    angles and phase (radians); no range check (``OscillationParameters`` validates)."""
+    t12, t13, t23, d = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                             for x in (theta12, theta13, theta23, delta_cp)))
+    s12, c12 = np.sin(t12), np.cos(t12)
+    s13, c13 = np.sin(t13), np.cos(t13)
+    s23, c23 = np.sin(t23), np.cos(t23)
+    e = np.cos(d) + 1j * np.sin(d)  # exp(i delta)
+    U = np.empty((*t12.shape, 3, 3), dtype=complex)
+    U[..., 0, 0] = c12 * c13
+    U[..., 0, 1] = s12 * c13
+    U[..., 0, 2] = s13 / e
+    U[..., 1, 0] = -s12 * c23 - c12 * s23 * s13 * e
+    U[..., 1, 1] = c12 * c23 - s12 * s23 * s13 * e
+    U[..., 1, 2] = s23 * c13
+    U[..., 2, 0] = s12 * s23 - c12 * c23 * s13 * e
+    U[..., 2, 1] = -c12 * s23 - s12 * c23 * s13 * e
+    U[..., 2, 2] = c23 * c13
+    return U
+
+
+def mass_matrices_GeV2(theta12: object, theta13: object, theta23: object, delta_cp: object,
+                       dm21_eV2: object, dm31_eV2: object) -> np.ndarray:
+    """(*S, 3, 3) Hermitian U diag(0, dm21, dm31) U^dagger in GeV^2 for arrays of parameters
+    (radians, eV^2; S their broadcast shape): the vacuum term of H for neutrinos."""
+    U = pmns_matrices(theta12, theta13, theta23, delta_cp)
+    dm21, dm31 = (np.broadcast_to(np.asarray(x, dtype=float), U.shape[:-2])
+                  for x in (dm21_eV2, dm31_eV2))
+    d = np.stack([np.zeros_like(dm21), dm21, dm31], axis=-1) * _EV2_TO_GEV2
+    M = (U * d[..., None, :]) @ np.conj(np.swapaxes(U, -1, -2))
+    return 0.5 * (M + np.conj(np.swapaxes(M, -1, -2)))

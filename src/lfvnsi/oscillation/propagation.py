@@ -27,7 +27,7 @@ from lfvnsi.oscillation.matter import km_to_per_GeV, neutron_fraction, potential
 from lfvnsi.oscillation.parameters import OscillationParameters
 
 __all__ = ["EpsInput", "as_eps_matter", "evolution_operator", "hamiltonian", "pack_hermitian",
-           "probabilities", "probabilities_layers", "probabilities_paths"]
+           "probabilities", "probabilities_layers", "probabilities_paths", "probabilities_points"]
 
 #: eps^m as a (3, 3) matrix, a (K, 3, 3) stack (one per layer), or a function of Y_n (K,).
 EpsInput: TypeAlias = (np.ndarray | Sequence[Sequence[complex]]
@@ -80,6 +80,14 @@ def _vacuum(params: OscillationParameters, antineutrino: bool) -> np.ndarray:
     return np.conj(M) if antineutrino else M
 
 
+def _cp_conjugate(M: np.ndarray, N: np.ndarray, V: np.ndarray, antineutrino: bool
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(M, N, V) as the kernels take them: antineutrinos see conj(M), conj(1_ee + eps), -V."""
+    if antineutrino:
+        return np.conj(M), np.conj(N), -V
+    return M, N, V
+
+
 def _setup(energy_GeV: object, baseline_km: object, density_g_cm3: object, Ye: object
            ) -> tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray]:
     """Validated inputs: batch shape, E (n,), L (n,) or (1,) in GeV^-1, V (n,) or (1,) in GeV.
@@ -110,12 +118,10 @@ def hamiltonian(energy_GeV: object, params: OscillationParameters, *, density_g_
                 ) -> np.ndarray:
     """(*S, 3, 3) flavour-basis Hamiltonian in GeV, S the broadcast shape of the inputs."""
     shape, E, _, V = _setup(energy_GeV, 0.0, density_g_cm3, Ye)
-    N = _E_EE + as_eps_matter(eps_matter)
-    M = _vacuum(params, antineutrino)
-    sign = -1.0 if antineutrino else 1.0
-    N = np.conj(N) if antineutrino else N
+    M, N, V = _cp_conjugate(params.mass_matrix_GeV2(), _E_EE + as_eps_matter(eps_matter), V,
+                            antineutrino)
     V = np.broadcast_to(V, E.shape)
-    H = M / (2.0 * E[:, None, None]) + sign * V[:, None, None] * N
+    H = M / (2.0 * E[:, None, None]) + V[:, None, None] * N
     return H.reshape(*shape, 3, 3)
 
 
@@ -124,10 +130,8 @@ def _constant(kernel: Callable[..., None], rows: int, energy_GeV: object, baseli
               antineutrino: bool) -> tuple[tuple[int, ...], np.ndarray, np.ndarray, np.ndarray,
                                            np.ndarray]:
     shape, E, L, V = _setup(energy_GeV, baseline_km, density_g_cm3, Ye)
-    N = _E_EE + as_eps_matter(eps_matter)
-    M = _vacuum(params, antineutrino)
-    if antineutrino:
-        N, V = np.conj(N), -V
+    M, N, V = _cp_conjugate(params.mass_matrix_GeV2(), _E_EE + as_eps_matter(eps_matter), V,
+                            antineutrino)
     out = np.empty((rows, E.size))
     kernel(pack_hermitian(M), pack_hermitian(N), E, L, V, out)
     trace = np.trace(M).real / (2.0 * E) + V * np.trace(N).real
@@ -220,3 +224,36 @@ def probabilities_layers(energy_GeV: object, lengths_km: object, density_g_cm3: 
     """
     return probabilities_paths(energy_GeV, [(lengths_km, density_g_cm3, Ye)], params,
                                eps_matter=eps_matter, antineutrino=antineutrino)[0]
+
+
+def probabilities_points(energy_GeV: object, baseline_km: float, mass_GeV2: np.ndarray,
+                         potential_GeV: object, *, eps_matter: object = None,
+                         antineutrino: bool = False) -> np.ndarray:
+    """P for many points on one energy grid through constant matter: (n_points, 3, 3, n_E).
+
+    Parameters
+    ----------
+    energy_GeV : (n_E,) energies in GeV.
+    baseline_km : one baseline for every point.
+    mass_GeV2 : (n_points, 3, 3) vacuum terms U diag(0, dm21, dm31) U^dagger of the neutrinos
+        (``parameters.mass_matrices_GeV2``).
+    potential_GeV : (n_points,) V = sqrt2 G_F N_e of each point (GeV, >= 0).
+    eps_matter : None, (3, 3) or (n_points, 3, 3) electron-normalised NSI matrices.
+    antineutrino : conj(M), -V and conj(eps), as in ``probabilities``.
+
+    Point p equals ``probabilities`` of the same Hamiltonian bit for bit (same kernel arithmetic).
+    """
+    E = np.ascontiguousarray(np.asarray(energy_GeV, dtype=float).reshape(-1))
+    _positive("energy_GeV", E, "0 < energy_GeV (GeV)")
+    M0 = np.asarray(mass_GeV2, dtype=complex).reshape(-1, 3, 3)
+    n = M0.shape[0]
+    V0 = np.broadcast_to(np.asarray(potential_GeV, dtype=float), (n,))
+    _positive("potential_GeV", V0, "0 <= potential_GeV (GeV)", strict=False)
+    L = float(baseline_km) * km_to_per_GeV()
+    _positive("baseline_km", np.asarray(L), "0 <= baseline_km (km)", strict=False)
+    M, N, V = _cp_conjugate(M0, _E_EE + as_eps_matter(eps_matter, (n,)), V0, antineutrino)
+    out = np.empty((n, 9, E.size))
+    kernels.probabilities_points_kernel(np.ascontiguousarray(pack_hermitian(M)),
+                                        np.ascontiguousarray(pack_hermitian(N)), E, L,
+                                        np.ascontiguousarray(V), out)
+    return out.reshape(n, 3, 3, E.size)

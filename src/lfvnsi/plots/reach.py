@@ -32,7 +32,8 @@ def reach_result_figure(result: ReachResult, scan: ScanTable | None = None,
                         bounds: tuple[Bound, ...] | None = None) -> Any:
     """The reach per bin (a step line), numbered along it by the bound that limits each run of bins
     (the legend says which), the allowed points of a random scan of the same space behind it
-    (``scan``, optional) with their per-bin envelope, and the current limits on the objective.
+    (``scan``, optional) with their per-bin envelope, the current limits on the objective, and
+    markers where DUNE would see the bin's optimum at more than 3 sigma (its projection).
 
     Returns a matplotlib Figure: the reach is the ``StepPatch`` labelled "optimised reach".
     """
@@ -60,6 +61,12 @@ def reach_result_figure(result: ReachResult, scan: ScanTable | None = None,
                     ha="center", va="bottom", fontsize=8, color="C0")
     for name, number in labels.items():
         ax.plot([], [], " ", label=f"{number}: limited by {name}")
+    tested = [i for i, b in enumerate(result.bins)
+              if b.max is not None and b.dune_delta_chi2 is not None and b.dune_delta_chi2 > 9.0]
+    if tested:  # DUNE's projection: its 3 sigma reach includes the optimum of these bins
+        centres = np.sqrt(edges[:-1] * edges[1:])[tested]
+        ax.plot(centres, values[tested], "v", color="C2", ms=6, ls="none",
+                label="DUNE would see this optimum at > 3 sigma (Delta chi^2 > 9)")
     bounds = load_bounds() if bounds is None else bounds
     for b in bounds:
         if b.observable == objective and b.status == "current" and b.kind == "range":

@@ -12,7 +12,9 @@ allowed points of each logarithmic m_Z' bin, as a step line (``StepPatch``; gaps
 of a bin is allowed); over it the current limits of the bounds database on that same column (the
 global fit of Esteban et al. for eps^u, eps^d, eps^p) as horizontal lines of the same colour: a
 solid line at the positive edge |hi - null|, dotted at the negative edge |lo - null|, labelled
-with the record's id and interval.
+with the record's id and interval. When the scan kept ``dune_delta_chi2``, a dashed step line per
+column gives the same reach among the allowed points DUNE does not test (Delta chi^2 below the
+"DUNE 3 sigma" record's limit): the gap between the two lines is what DUNE will test.
 
 References: DESIGN.md (layer ``lfvnsi.plots``); ``lfvnsi.scan.results`` (the columns);
 ``data/bounds.toml`` (the NSI records).
@@ -42,6 +44,8 @@ _PALETTE = ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab
             "tab:pink", "tab:olive", "tab:cyan", "gold", "navy", "lime")
 #: Bookkeeping columns, left out of the list of columns in error messages.
 _NOT_AXES = ("point", "valid", "allowed", "strongest")
+#: The scan column of the DUNE Delta chi^2 (``observables.ON_DEMAND``).
+DUNE_COLUMN = "dune_delta_chi2"
 
 
 @dataclass(frozen=True)
@@ -232,20 +236,34 @@ def _mass_column(scan: ScanTable) -> str:
                       f"{str(scan.path)!r} has neither")
 
 
-def reach_values(scan: ScanTable, column: str, edges: np.ndarray, mass: str = "m_zprime"
-                 ) -> np.ndarray:
+def reach_values(scan: ScanTable, column: str, edges: np.ndarray, mass: str = "m_zprime",
+                 keep: np.ndarray | None = None) -> np.ndarray:
     """(len(edges) - 1,) largest |column| among the allowed points of each mass bin (NaN if none).
 
-    Bins are [edges[i], edges[i+1]), the last one closed.
+    Bins are [edges[i], edges[i+1]), the last one closed. ``keep``: only these points.
     """
     m = scan.numeric(mass)
     eps = np.abs(scan.numeric(column))
     ok = scan.mask("valid") & scan.mask("allowed") & np.isfinite(m) & np.isfinite(eps)
+    if keep is not None:
+        ok &= keep
     index = np.clip(np.searchsorted(edges, m[ok], side="right") - 1, 0, len(edges) - 2)
     inside = (m[ok] >= edges[0]) & (m[ok] <= edges[-1])
     out = np.full(len(edges) - 1, -np.inf)
     np.maximum.at(out, index[inside], eps[ok][inside])
     return np.where(np.isfinite(out), out, np.nan)
+
+
+def _dune_untested(scan: ScanTable, bounds: tuple[Bound, ...]) -> tuple[np.ndarray, float] | None:
+    """(points DUNE does not test at its bound, the Delta chi^2 threshold), if the scan kept
+    ``dune_delta_chi2``."""
+    if DUNE_COLUMN not in scan.columns:
+        return None
+    limits = [float(b.value) for b in bounds if b.observable == DUNE_COLUMN  # type: ignore[arg-type]
+              and b.kind == "upper"]
+    threshold = limits[0] if limits else 9.0
+    dchi2 = scan.numeric(DUNE_COLUMN)
+    return ~(dchi2 >= threshold), threshold
 
 
 def _nsi_bounds(column: str, bounds: tuple[Bound, ...]) -> list[Bound]:
@@ -300,12 +318,18 @@ def reach_figure(scan: ScanTable, columns: list[str] | None = None, n_bins: int 
         raise ConfigError(f"{str(scan.path)!r} keeps no eps_* column with a non-zero value at an "
                           f"allowed point (add eps columns to the spec's outputs)")
     bounds = load_bounds() if bounds is None else bounds
+    dune = _dune_untested(scan, bounds)
     fig = new_figure(figsize=(9.0, 5.6), layout="constrained")
     ax = fig.subplots()
     for k, (c, values) in enumerate(reach.items()):
         colour = _PALETTE[k % len(_PALETTE)]
         ax.stairs(np.where(values > 0, values, np.nan), edges, baseline=None, color=colour, lw=2,
                   label=c)
+        if dune is not None:
+            beyond = reach_values(scan, c, edges, mass, keep=dune[0])
+            ax.stairs(np.where(beyond > 0, beyond, np.nan), edges, baseline=None, color=colour,
+                      lw=1.5, ls="--",
+                      label=f"{c}: allowed and not tested by DUNE (Delta chi^2 < {dune[1]:g})")
         for b in _nsi_bounds(c, bounds):
             if b.kind == "range":
                 lo, hi = b.value  # type: ignore[misc]
@@ -343,8 +367,9 @@ def plot_scan(path: str | Path, out: str | Path | None = None, x: str | None = N
     if reach:
         mass = _mass_column(probe)
         shown = [y] if y is not None else [c for c in names if c.startswith("eps_")]
-        fig = reach_figure(load_scan(path, [mass, *shown]), [y] if y is not None else None,
-                           n_bins=n_bins)
+        extra = [DUNE_COLUMN] if DUNE_COLUMN in names else []
+        fig = reach_figure(load_scan(path, [mass, *shown, *extra]),
+                           [y] if y is not None else None, n_bins=n_bins)
         suffix = "reach"
     else:
         x, y = _default_axes(probe, x, y)

@@ -114,7 +114,8 @@ def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
     ``valid`` False and NaN outputs.
     """
     from lfvnsi.constraints import evaluate_constraints
-    from lfvnsi.pipeline import evaluate
+    from lfvnsi.observables import ON_DEMAND
+    from lfvnsi.pipeline import evaluate, with_observables
 
     _keep_freed_memory()
     start = chunk * spec.chunk
@@ -125,6 +126,8 @@ def compute_chunk(spec: ScanSpec, chunk: int) -> dict[str, np.ndarray]:
     # numbers would then depend on the chunk size in the last bit
     results = evaluate(params, backend="compiled", invalid="flag")
     bounds = _bounds(spec)
+    needed = [o for o in (*spec.outputs, *(b.observable for b in bounds)) if o in ON_DEMAND]
+    results = with_observables(results, needed)
     c = evaluate_constraints(results, bounds=bounds, details=False)
     columns: dict[str, np.ndarray] = {"point": np.arange(start, stop, dtype=np.int64)}
     for name, value in values.items():
