@@ -284,3 +284,31 @@ def test_tests_named_in_the_docs_exist(page: Path) -> None:
         if m[2]:
             assert re.search(rf"^\s*def {m[2]}\(", path.read_text(encoding="utf-8"), re.MULTILINE), (
                 f"{page.relative_to(DOCS)} names {m[1]}::{m[2]}, which does not exist")
+
+
+# -- DESIGN.md and STYLE.md: the design page ---------------------------------------------------
+
+DESIGN = DOCS / "design.md"
+
+
+def test_design_and_style_citations_point_to_the_design_page() -> None:
+    """'DESIGN.md "The public contract"' and 'STYLE.md ("data vs code")' name text of docs/design.md."""
+    page = re.sub(r"\s+", " ", DESIGN.read_text(encoding="utf-8")).lower()
+    assert "{#house-style}" in page and "{#the-public-contract}" in page
+    quoted = re.compile(r"\b(DESIGN|STYLE)\.md \(?\"([^\"]+)\"")
+    found = 0
+    for path in _scanned_files():
+        text = re.sub(r"\s+", " ", path.read_text(encoding="utf-8"))
+        for m in quoted.finditer(text):
+            phrase = m[2].split("...")[0].strip(" :").lower()
+            assert phrase in page, f"{path.relative_to(ROOT)} cites {m[1]}.md {m[2]!r}, not in docs/design.md"
+            found += 1
+    assert found >= 8
+
+
+def test_design_page_lists_every_parameter_name() -> None:
+    from lfvnsi.model import Parameters
+
+    section = DESIGN.read_text(encoding="utf-8").split("## Parameter names", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`(\w+)`", section)) - {"Parameters"}
+    assert listed == set(Parameters.names())
