@@ -254,7 +254,7 @@ def cite(config: str | None, overrides: tuple[str, ...], bound_set: str) -> None
 @cli.command()
 @click.argument("spec_path", metavar="SPEC", type=click.Path(dir_okay=False))
 @click.option("--out", default=None, metavar="FILE.parquet",
-              help="Results directory (default: the spec's name + .parquet beside the spec).")
+              help="Results directory (default: the spec's name + .parquet in the working directory).")
 @click.option("--resume", is_flag=True, help="Continue an interrupted scan of the same spec.")
 @click.option("--workers", type=int, default=1, show_default=True,
               help="Local worker processes (or local Dask workers with --executor dask).")
@@ -277,7 +277,7 @@ def scan(spec_path: str, out: str | None, resume: bool, workers: int, scheduler:
     from lfvnsi.scan.progress import run_with_progress
 
     spec = load_spec(spec_path)
-    target = Path(out) if out else Path(spec_path).with_name(f"{spec.name}.parquet")
+    target = Path(out) if out else Path(f"{spec.name}.parquet")  # in the working directory
     summary = run_with_progress(spec, target, resume=resume, workers=workers,
                                 executor=executor, scheduler=scheduler, quiet=quiet,
                                 check_disk=not skip_disk_check)
