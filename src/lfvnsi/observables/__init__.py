@@ -286,10 +286,9 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
 
     References: REFERENCE.md sections 4-5; each module of ``lfvnsi.observables``.
     """
-    from lfvnsi.spectrum.spectrum import BACKENDS, COMPILED_MIN_BATCH
+    from lfvnsi.backend import resolve
 
-    if backend not in BACKENDS:
-        raise ValueError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}")
+    use = resolve(backend, params.size)
     sm = standard_model()
     s = couplings.spectrum
     m_zp = params.m_zprime
@@ -299,8 +298,7 @@ def compute_observables(params: Parameters, couplings: Couplings, matter: Matter
     yukawa[..., a, 0] = params.mt_alpha
     yukawa[..., b, 1] = params.mt_beta
     real = not np.iscomplexobj(s.vectors)
-    compiled = real and (backend == "compiled"
-                         or (backend == "auto" and params.size >= COMPILED_MIN_BATCH))
+    compiled = real and use == "compiled"
     pair_sums = _pair_sums_compiled if compiled else _pair_sums_numpy
     nu_nu, nu_N, to_light, to_heavy, gh, ew, m_psi2 = pair_sums(params, couplings, matter, yukawa)
     out: dict[str, np.ndarray] = {}

@@ -12,6 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
+from lfvnsi.backend import BACKENDS, COMPILED_MIN_BATCH, resolve
 from lfvnsi.exceptions import HierarchyError, LfvnsiError
 from lfvnsi.model.parameters import FLAVOURS, Parameters
 from lfvnsi.model.textures import MassMatrix, basis_labels, mass_matrix
@@ -240,11 +241,6 @@ def diagonalise(mm: MassMatrix, flavours: tuple[int, int] = (0, 1)) -> Spectrum:
 CHUNK = 2048
 #: The compiled kernel has no large temporaries: bigger chunks, less per-chunk Python work.
 COMPILED_CHUNK = 8192
-#: Backends of ``compute_spectrum``: the compiled kernel (``kernel.py``) and plain numpy.
-BACKENDS = ("auto", "compiled", "numpy")
-#: ``auto`` compiles from this batch size on; below it numpy avoids the one-time JIT cost
-#: (about 7 s on first use, 0.3 s to load from numba's cache afterwards).
-COMPILED_MIN_BATCH = 256
 
 
 def _compiled_chunk(mm: MassMatrix, out: tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -338,11 +334,9 @@ def compute_spectrum(params: Parameters, backend: str = "auto", invalid: str = "
 
     References: REFERENCE.md sections 2-3; DESIGN.md "Textures".
     """
-    if backend not in BACKENDS:
-        raise ValueError(f"backend {backend!r} is not one of {', '.join(BACKENDS)}")
     if invalid not in ("raise", "flag"):
         raise ValueError(f"invalid={invalid!r} must be 'raise' or 'flag'")
-    compiled = backend == "compiled" or (backend == "auto" and params.size >= COMPILED_MIN_BATCH)
+    compiled = resolve(backend, params.size) == "compiled"
     flavours = (FLAVOURS.index(params.alpha), FLAVOURS.index(params.beta))
     size, n = params.size, len(_basis(params))
     masses = np.empty((size, n))
