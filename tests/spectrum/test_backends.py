@@ -66,7 +66,7 @@ def test_compiled_equals_numpy(version: str, texture: str, z2_broken: bool) -> N
 
 
 def test_auto_backend_switches_at_the_batch_size() -> None:
-    from lfvnsi.spectrum.spectrum import COMPILED_MIN_BATCH
+    from lfvnsi.backend import COMPILED_MIN_BATCH
 
     p = batch("lnc", "consistent", True, n=COMPILED_MIN_BATCH)
     auto = compute_spectrum(p)

@@ -12,10 +12,11 @@ from functools import cached_property
 
 import numpy as np
 
+from lfvnsi.backend import resolve
 from lfvnsi.model.parameters import Parameters
 from lfvnsi.model.textures import MassMatrix, basis_labels
 from lfvnsi.model.textures import _charges as charge_matrix
-from lfvnsi.spectrum.spectrum import CHUNK, COMPILED_MIN_BATCH, Spectrum
+from lfvnsi.spectrum.spectrum import CHUNK, Spectrum
 
 __all__ = ["Couplings", "charge_matrix", "compute_couplings", "couplings_of"]
 
@@ -82,7 +83,7 @@ class Couplings:
         K = self.spectrum.projector_block(c, [0, 1, 2])  # (charged fields) x (flavours)
         Q_c = self.charges[np.ix_(c, c)]
         batch = K.shape[:-2]
-        if K.dtype == np.float64 and math.prod(batch) >= COMPILED_MIN_BATCH:
+        if K.dtype == np.float64 and resolve(self.spectrum.backend, math.prod(batch)) == "compiled":
             from lfvnsi.couplings.kernel import congruence_kernel
 
             points = math.prod(batch)

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from lfvnsi.backend import BACKENDS, COMPILED_MIN_BATCH, resolve
+from lfvnsi.backend import BACKENDS, resolve
 from lfvnsi.exceptions import HierarchyError, LfvnsiError
 from lfvnsi.model.parameters import FLAVOURS, Parameters
 from lfvnsi.model.textures import MassMatrix, basis_labels, mass_matrix
@@ -67,6 +67,7 @@ class Spectrum:
     version: str
     flavours: tuple[int, int] = (0, 1)
     valid: np.ndarray | None = None  # (...,) False where a point could not be evaluated
+    backend: str = "auto"  # lfvnsi.backend name, used by _gram (and Couplings.g_nu)
 
     @cached_property
     def negative(self) -> np.ndarray:
@@ -132,7 +133,7 @@ class Spectrum:
         """(..., len(rows), len(cols)) sum over the given mass states of V[row] V[col]^*."""
         V = self.vectors
         batch = V.shape[:-2]
-        if math.prod(batch) >= COMPILED_MIN_BATCH and V.dtype == np.float64:
+        if resolve(self.backend, math.prod(batch)) == "compiled" and V.dtype == np.float64:
             from lfvnsi.spectrum.kernel import gram_kernel
 
             out = np.empty((math.prod(batch), len(rows), len(cols)))
@@ -353,7 +354,8 @@ def compute_spectrum(params: Parameters, backend: str = "auto", invalid: str = "
     shape = params.shape
     valid = None if not np.any(bad) else ~bad.reshape(shape)
     return Spectrum(masses.reshape(shape + (n,)), vectors.reshape(shape + (n, n)),
-                    phases.reshape(shape + (n,)), _basis(params), params.version, flavours, valid)
+                    phases.reshape(shape + (n,)), _basis(params), params.version, flavours, valid,
+                    backend)
 
 
 def _basis(params: Parameters) -> tuple[str, ...]:
