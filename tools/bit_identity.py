@@ -54,7 +54,8 @@ def _flatten(node: object, prefix: str, out: dict[str, np.ndarray]) -> None:
 def _commands(out: dict[str, np.ndarray]) -> None:
     exe = Path(sys.executable).with_name("lfvnsi")
     for name, args in COMMANDS.items():
-        run = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=ROOT)
+        run = subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=ROOT,
+                             check=False)  # a failing command is recorded, not raised
         if run.returncode != 0:
             out[f"cli.{name}.failed"] = np.asarray(run.stderr.strip()[-200:])
             continue
