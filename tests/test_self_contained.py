@@ -26,7 +26,7 @@ SCANNED = ("src", "tests", "benchmarks", "examples")
 SYSTEM_PATHS = ("/dev/null", "/proc/")
 
 _ENV_READ = re.compile(r"""(?:os\.)?(?:environ\.get|environ\s*\[|getenv)\s*\(?\s*["']([^"']+)["']""")
-_PATHLIKE_ENV = re.compile(r"LFVNSI_|SHARED|DATA|DIR|PATH|ROOT|HOME")
+_PATHLIKE_ENV = re.compile(r"SHARED|DATA|DIR|PATH|ROOT|HOME|FILE")  # names of locations, not switches
 _PARENTS = re.compile(r"parents\s*\[\s*(\d+)\s*\]")
 _FILE_PARENT_CHAIN = re.compile(r"Path\(\s*__file__\s*\)(?:\.resolve\(\))?((?:\.parent\b)+)")
 _ROOT_PARENT = re.compile(r"\b(?:ROOT|REPO|REPOSITORY|root)\s*\.parent\b|parents\s*\[\s*\d+\s*\]\s*\.parent\b")
