@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from functools import cache
 
 __all__ = ["BACKENDS", "COMPILED_MIN_BATCH", "available", "resolve"]
 
@@ -20,11 +21,17 @@ BACKENDS = ("auto", "compiled", "numpy")
 COMPILED_MIN_BATCH = 256
 
 
+@cache
+def _numba_installed() -> bool:
+    # looked up once per process: resolve() runs for every stage of every chunk
+    return importlib.util.find_spec("numba") is not None
+
+
 def available() -> bool:
     """Whether the compiled kernels can run: numba importable and LFVNSI_NO_COMPILED unset."""
     if os.environ.get("LFVNSI_NO_COMPILED", "") not in ("", "0"):
         return False
-    return importlib.util.find_spec("numba") is not None
+    return _numba_installed()
 
 
 def resolve(backend: str, size: int, min_batch: int = COMPILED_MIN_BATCH) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lfvnsi.backend import resolve
 from lfvnsi.model.parameters import FLAVOURS, Parameters
 
 __all__ = ["MassMatrix", "basis_labels", "effective_mp", "general_mass_matrix", "mass_matrix"]
@@ -95,16 +96,16 @@ class MassMatrix:
 #: An entry of a mass matrix: row, column, value (batch-shaped or scalar), and whether it is
 #: also written at (column, row). Entries are applied in order; a later one overwrites.
 _Entry = tuple[int, int, np.ndarray, bool]
-#: From this many points on, real matrices are filled by the compiled ``fill.fill_entries``: one
-#: pass over each point's matrix instead of one strided pass over the batch per entry.
-_COMPILED_FILL_MIN = 256
+def _assemble(batch: tuple[int, ...], n: int, dtype: np.dtype, entries: list[_Entry],
+              backend: str = "auto") -> np.ndarray:
+    """The (*batch, n, n) matrix with these entries and zeros elsewhere.
 
-
-def _assemble(batch: tuple[int, ...], n: int, dtype: np.dtype, entries: list[_Entry]
-              ) -> np.ndarray:
-    """The (*batch, n, n) matrix with these entries and zeros elsewhere."""
+    With the compiled backend real matrices are filled by ``fill.fill_entries``: one pass over
+    each point's matrix instead of one strided pass over the batch per entry (same values: the
+    fill only copies them).
+    """
     points = int(np.prod(batch, dtype=np.int64))
-    if dtype == np.float64 and points >= _COMPILED_FILL_MIN and entries:
+    if dtype == np.float64 and entries and resolve(backend, points) == "compiled":
         from lfvnsi.model.fill import fill_entries
 
         rows = np.array([e[0] for e in entries], dtype=np.int64)
@@ -133,6 +134,7 @@ def general_mass_matrix(
     mp: np.ndarray | None = None,
     mu_L: np.ndarray | None = None,
     mu_R: np.ndarray | None = None,
+    backend: str = "auto",
 ) -> MassMatrix:
     """Mass matrix from general entries (any texture; REFERENCE F9), complex allowed.
 
@@ -146,6 +148,7 @@ def general_mass_matrix(
         paper (Eq. 7); lnc: Dirac entry ((N_aR)^c, N_bL), M_N * identity in the paper (Eq. 17).
     mp : (..., 2, 2) lnc only: entry (N_aL, N~_iL) (REFERENCE R.2.4), GeV.
     mu_L, mu_R : (..., 2, 2) symmetric entries on N~_L and on (N~_R)^c (Eqs. 11-12), GeV.
+    backend : ``lfvnsi.backend`` name for the fill (the values are the same either way).
 
     Returns
     -------
@@ -195,7 +198,8 @@ def general_mass_matrix(
         for i in range(2):
             for j in range(2):
                 brk.append((idx[i], idx[j], mu_b[..., i, j], False))
-    return MassMatrix(version, _assemble(batch, n, dtype, cons), _assemble(batch, n, dtype, brk),
+    return MassMatrix(version, _assemble(batch, n, dtype, cons, backend),
+                      _assemble(batch, n, dtype, brk, backend),
                       basis_labels(version), _charges(version))
 
 
@@ -210,7 +214,7 @@ def effective_mp(sin: np.ndarray, mt: np.ndarray, M: np.ndarray, M_N: np.ndarray
     return M_N * sin * np.sqrt(M**2 + mt**2) / (mt * np.sqrt(1.0 - sin**2))
 
 
-def mass_matrix(params: Parameters) -> MassMatrix:
+def mass_matrix(params: Parameters, backend: str = "auto") -> MassMatrix:
     """The mass matrix of a built-in texture (``paper``, ``consistent``, ``effective``).
 
     ``paper`` fills Eqs. 10-14/17 as written (psi_R Yukawa m1, m2); ``consistent`` adds the
@@ -248,7 +252,8 @@ def mass_matrix(params: Parameters) -> MassMatrix:
     general = general_mass_matrix(
         p.version, yukawa, diag(p.M1, p.M2), diag(p.m1, p.m2), M_psi,
         mp=None if p.version == "lnv" else mp,
-        mu_L=sym(p.mu_L1, p.mu_L2, p.mu_21), mu_R=sym(p.mu_R1, p.mu_R2, p.mu_21R + zero))
+        mu_L=sym(p.mu_L1, p.mu_L2, p.mu_21), mu_R=sym(p.mu_R1, p.mu_R2, p.mu_21R + zero),
+        backend=backend)
     right, left = _psi_indices(p.version)
     sectors: tuple[tuple[int, ...], ...]
     if p.version == "lnv":

@@ -289,7 +289,7 @@ def _diagonalise_chunk(sub: Parameters, compiled: bool, out: tuple[np.ndarray, .
     A failing point (mu not far below the heavy masses, or a massless heavy state) raises, or,
     with ``flag``, is recomputed as a stand-in and reported in the mask.
     """
-    mm = mass_matrix(sub)
+    mm = mass_matrix(sub, "compiled" if compiled else "numpy")
     n = mm.size
     if compiled:
         lightest, massless = _compiled_chunk(mm, out)  # type: ignore[arg-type]
